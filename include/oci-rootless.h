@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oci-rootless: make an OCI runtime config.json runnable without root.
+ *
+ * The library reads a config.json written for root, applies the rootless
+ * conversion rules and writes it back, changing nothing it does not need to:
+ * unknown fields, key order and numbers are kept as read.
+ *
+ * Conventions (see docs/API.md):
+ *  - Names are ocirl_<noun>_<verb>; out-parameters come first and are named
+ *    "out"; options structs carry a version and have an _INIT macro.
+ *  - A function that can fail returns 0 on success (and leaves *err alone),
+ *    or a negative errno-style value on failure and, when err is not NULL,
+ *    sets *err to a newly allocated ocirl_error that the caller frees with
+ *    ocirl_error_free(). Out-parameters are only written on success.
+ *  - The library never prints, never exits and never aborts on allocation
+ *    failure.
+ *  - Every free function accepts NULL.
+ *
+ * This header needs only the C standard library; json-c appears only as an
+ * incomplete type (struct json_object) in the functions that take a tree.
+ */
+#ifndef OCI_ROOTLESS_H
+#define OCI_ROOTLESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(OCIRL_STATIC)
+#define OCIRL_EXPORT __attribute__((visibility("default")))
+#else
+#define OCIRL_EXPORT
+#endif
+
+struct json_object;
+
+/** The library's version, "MAJOR.MINOR.PATCH". */
+OCIRL_EXPORT const char *ocirl_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** What kind of failure an error is; the CLI maps each to an exit code. */
+typedef enum {
+	/** Invalid input: not JSON, or a field of the wrong type (exit 3). */
+	OCIRL_ERROR_INPUT = 1,
+	/** The config cannot be made rootless in this mode: not in a user
+	 *  namespace, no subordinate ids, a user namespace joined by path
+	 *  (exit 4). */
+	OCIRL_ERROR_UNSUPPORTED,
+	/** Reading or writing a file failed; errnum tells why (exit 5). */
+	OCIRL_ERROR_IO,
+	/** Out of memory (exit 5). */
+	OCIRL_ERROR_NOMEM,
+	/** An invalid argument from the caller (exit 2). */
+	OCIRL_ERROR_USAGE,
+} ocirl_error_kind;
+
+/** An error: its kind, the errno behind it (or 0) and a message that names
+ *  the place (file, line and column, or the field such as
+ *  "mounts[3].options[1]"). */
+typedef struct ocirl_error {
+	ocirl_error_kind kind;
+	int errnum;
+	char *message;
+} ocirl_error;
+
+/** Frees an error; NULL is allowed. */
+OCIRL_EXPORT void ocirl_error_free(ocirl_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Id mappings                                                               */
+/* ------------------------------------------------------------------------ */
+
+/** One OCI id mapping: ids [container_id, container_id + size) in the
+ *  container are host_id... in the namespace the runtime runs in. */
+typedef struct {
+	uint32_t container_id;
+	uint32_t host_id;
+	uint32_t size;
+} ocirl_id_mapping;
+
+/** The most lines a kernel id map may have (Linux 4.15 and later). */
+#define OCIRL_MAX_MAPPINGS 340
+
+/** How the container's id mappings are made. */
+typedef enum {
+	/** userns inside a user namespace, else single; an error as root
+	 *  outside any user namespace. */
+	OCIRL_MODE_AUTO = 0,
+	/** The caller is inside a user namespace: the container gets a new
+	 *  one that reproduces the caller's maps (sorted, renumbered from 0). */
+	OCIRL_MODE_USERNS,
+	/** As "runc spec --rootless": container root is the caller's
+	 *  effective uid and gid, size 1. */
+	OCIRL_MODE_SINGLE,
+	/** As single, followed by the caller's ranges from /etc/subuid and
+	 *  /etc/subgid, numbered from 1; the runtime calls newuidmap. */
+	OCIRL_MODE_SUBID,
+} ocirl_mode;
+
+/** The name of a mode ("auto", "userns", ...). */
+OCIRL_EXPORT const char *ocirl_mode_name(ocirl_mode mode);
+
+/** Parses a mode name into *out. Returns 0, or -EINVAL for an unknown name. */
+OCIRL_EXPORT int ocirl_mode_parse(ocirl_mode *out, const char *name);
+
+/** Options of the conversion. Initialise with OCIRL_OPTIONS_INIT or
+ *  ocirl_options_init(); NULL options mean the defaults. Every path can be
+ *  overridden so that tests never read the real /proc or /etc. */
+typedef struct {
+	unsigned int version;
+	ocirl_mode mode;
+	/** The caller's uid and gid map; default /proc/self/uid_map and
+	 *  /proc/self/gid_map. Also used to tell whether the caller is inside
+	 *  a user namespace (outside, the uid map is "0 0 4294967295"). */
+	const char *uid_map_path;
+	const char *gid_map_path;
+	/** The caller's ids for single and subid; -1 means geteuid()/getegid(). */
+	int64_t uid;
+	int64_t gid;
+	/** The user whose subordinate ids are looked up (by name and by
+	 *  number); NULL means the name of uid in the password database. */
+	const char *user_name;
+	/** Default /etc/subuid and /etc/subgid. */
+	const char *subuid_path;
+	const char *subgid_path;
+} ocirl_options;
+
+#define OCIRL_OPTIONS_VERSION 1
+#define OCIRL_OPTIONS_INIT \
+	{ OCIRL_OPTIONS_VERSION, OCIRL_MODE_AUTO, NULL, NULL, -1, -1, NULL, NULL, NULL }
+
+/** Initialises opts to the defaults of the given version. Returns 0, or
+ *  -EINVAL for a version this library does not know. */
+OCIRL_EXPORT int ocirl_options_init(ocirl_options *opts, unsigned int version);
+
+/** The mappings a conversion applies, with the mode they come from. */
+typedef struct {
+	ocirl_mode mode; /**< never OCIRL_MODE_AUTO */
+	ocirl_id_mapping *uid;
+	size_t n_uid;
+	ocirl_id_mapping *gid;
+	size_t n_gid;
+} ocirl_mappings;
+
+/** Works out the mappings for opts (reading the caller's maps, ids and
+ *  subordinate ranges as the mode needs) into a new *out, freed with
+ *  ocirl_mappings_free(). Fails with OCIRL_ERROR_UNSUPPORTED when the mode
+ *  cannot apply (userns outside a user namespace, no subordinate ids, auto
+ *  as root outside a user namespace). */
+OCIRL_EXPORT int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts,
+					ocirl_error **err);
+
+/** Frees mappings; NULL is allowed. */
+OCIRL_EXPORT void ocirl_mappings_free(ocirl_mappings *m);
+
+/** Parses the text of a kernel id map (/proc/PID/uid_map: lines of
+ *  "INSIDE OUTSIDE COUNT") into a new array *out of *out_n entries, in file
+ *  order, with container_id = INSIDE, host_id = OUTSIDE, size = COUNT.
+ *  name is used in error messages. Free *out with free(). */
+OCIRL_EXPORT int ocirl_idmap_parse(ocirl_id_mapping **out, size_t *out_n, const char *text,
+				   size_t len, const char *name, ocirl_error **err);
+
+/** Parses /etc/subuid-style text ("NAME_OR_ID:START:COUNT" lines) and
+ *  returns in a new array *out the ranges of the user given by name (may be
+ *  NULL) or by id, sorted by start, overlapping ranges merged;
+ *  container_id is 0 and host_id is START. Free *out with free(). */
+OCIRL_EXPORT int ocirl_subid_parse(ocirl_id_mapping **out, size_t *out_n, const char *text,
+				   size_t len, const char *user_name, uint32_t user_id,
+				   const char *name, ocirl_error **err);
+
+/* ------------------------------------------------------------------------ */
+/* Changes                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** The list of changes a conversion made, each with its place and reason. */
+typedef struct ocirl_changes ocirl_changes;
+
+/** Creates an empty list. Returns 0 or -ENOMEM. */
+OCIRL_EXPORT int ocirl_changes_new(ocirl_changes **out);
+/** Frees a list; NULL is allowed. */
+OCIRL_EXPORT void ocirl_changes_free(ocirl_changes *changes);
+/** How many changes the list holds. */
+OCIRL_EXPORT size_t ocirl_changes_count(const ocirl_changes *changes);
+/** The place of change i: a field ("linux.resources") or a mount's
+ *  destination ("/dev/pts"). NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_changes_where(const ocirl_changes *changes, size_t i);
+/** What change i did and why ("dropped option gid=5: gid 5 is not mapped
+ *  in the container"). NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_changes_message(const ocirl_changes *changes, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Configs                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** The deepest nesting of JSON accepted. */
+#define OCIRL_MAX_DEPTH 64
+
+/** Parses a config: exactly one JSON object, strict JSON, valid UTF-8, no
+ *  trailing data, no integer outside the 64-bit ranges (json-c would
+ *  silently change such a value). name (a file name) starts the error
+ *  messages, which give line and column. The new tree in *out is released
+ *  with json_object_put(). */
+OCIRL_EXPORT int ocirl_config_parse(struct json_object **out, const char *data, size_t len,
+				    const char *name, ocirl_error **err);
+
+/** Output styles for ocirl_config_serialize(). */
+typedef enum {
+	/** Indented, one value a line, the indent unit taken from indent
+	 *  (a tab when NULL), as "runc spec" writes. */
+	OCIRL_STYLE_PRETTY = 0,
+	/** One line, no spaces. */
+	OCIRL_STYLE_COMPACT,
+} ocirl_style;
+
+/** Writes a tree as JSON text into a new NUL-terminated buffer *out of
+ *  *out_len bytes (free() it). final_newline adds a "\n". Strings are
+ *  written unescaped where JSON allows it (no "\/"). */
+OCIRL_EXPORT int ocirl_config_serialize(char **out, size_t *out_len, struct json_object *config,
+					ocirl_style style, const char *indent, int final_newline,
+					ocirl_error **err);
+
+/** Applies the conversion rules to config in place, with the given
+ *  mappings. When changes is not NULL, one entry is added to it for each
+ *  change made. Nothing is changed that is already as the rules want it, so
+ *  converting twice changes nothing the second time. On error (a field of
+ * *  the wrong type, a user namespace joined by path) config may be partly
+ *  converted: convert a copy if it must survive.
+ *
+ * The rules, in order:
+ *  1. linux is created when missing or null; linux.namespaces ends with
+ *     exactly one {"type": "user"}; a user namespace with a path is an
+ *     error.
+ *  2. linux.uidMappings and linux.gidMappings are set to the mappings.
+ *  3. Without a network namespace of its own (a "network" entry with no or
+ *     an empty path), every mount at /sys or under it is removed and a
+ *     read-only recursive bind of the host's /sys is appended.
+ *  4. Mount options uid=N and gid=N stay only when N is mapped.
+ *  5. linux.resources and linux.cgroupsPath are removed.
+ */
+OCIRL_EXPORT int ocirl_config_convert(ocirl_changes *changes, struct json_object *config,
+				      const ocirl_mappings *mappings, ocirl_error **err);
+
+/** Flags for ocirl_buffer_convert(). */
+enum {
+	/** Write one line instead of indented text. */
+	OCIRL_CONVERT_COMPACT = 1 << 0,
+};
+
+/** Everything in one call: parses data (name is used in messages), resolves
+ *  the mappings for opts, converts and serializes into a new buffer *out of
+ *  *out_len bytes (free() it). The output keeps the input's indent unit and
+ *  whether it ended with a newline. When changes is not NULL, the changes
+ *  are added to it. */
+OCIRL_EXPORT int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes,
+				      const char *data, size_t len, const char *name,
+				      const ocirl_options *opts, unsigned int flags,
+				      ocirl_error **err);
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** Reads the file at path into a new NUL-terminated buffer *out of *out_len
+ *  bytes (free() it). A file larger than max bytes is refused with
+ *  OCIRL_ERROR_INPUT; a folder with OCIRL_ERROR_IO (EISDIR). */
+OCIRL_EXPORT int ocirl_file_read(char **out, size_t *out_len, const char *path, size_t max,
+				 ocirl_error **err);
+
+/** Replaces the content of the file at path atomically: a new file in the
+ *  same folder, synced, with the old file's mode (and owner where the
+ *  caller may set it), renamed over the old one. A symbolic link is
+ *  followed and its target replaced. On error the file is unchanged and no
+ *  temporary file is left. */
+OCIRL_EXPORT int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_error **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCI_ROOTLESS_H */

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oci-rootless: the command line. It reads a config, lets the library
+ * convert it, and writes the result; only this file prints, and it maps the
+ * library's error kinds to the documented exit codes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "oci-rootless.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_CHANGES = 1,
+	EXIT_USAGE = 2,
+	EXIT_INPUT = 3,
+	EXIT_UNSUPPORTED = 4,
+	EXIT_IO = 5,
+};
+
+#define DEFAULT_MAX_SIZE ((size_t)64 << 20)
+
+static const char *program = "oci-rootless";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [OPTIONS] [PATH]\n"
+		"Make an OCI runtime config.json runnable by a rootless runtime (runc, crun).\n"
+		"\n"
+		"PATH is a bundle folder (its config.json is used), a file, or - for standard\n"
+		"input; the default is ./config.json. The converted config goes to standard\n"
+		"output unless -o or -i is given.\n"
+		"\n"
+		"Output:\n"
+		"  -o, --output FILE   write the result to FILE (atomically) instead of stdout\n"
+		"  -i, --in-place      replace PATH atomically (same folder, same mode); a config\n"
+		"                      that needs no change is left untouched\n"
+		"      --check         write nothing; exit 0 if the config needs no change, 1 if\n"
+		"                      it does, listing the changes on stderr\n"
+		"      --explain       list each change and its reason on stderr\n"
+		"      --compact       write one line instead of indented text\n"
+		"\n"
+		"Mode (how the container's ids are mapped):\n"
+		"  -m, --mode MODE     auto (default): userns inside a user namespace, else single;\n"
+		"                        as root outside any user namespace it is an error\n"
+		"                      userns: the caller is in a user namespace; the container\n"
+		"                        gets a new one mapping the caller's ids, numbered from 0\n"
+		"                      single: container root is the caller's uid and gid, size 1\n"
+		"                        (as runc spec --rootless)\n"
+		"                      subid: as single, then the caller's ranges from\n"
+		"                        /etc/subuid and /etc/subgid (the runtime uses newuidmap)\n"
+		"\n"
+		"Inputs of the modes (defaults: the calling process):\n"
+		"      --uid-map FILE  the caller's uid map (default /proc/self/uid_map)\n"
+		"      --gid-map FILE  the caller's gid map (default /proc/self/gid_map)\n"
+		"      --uid N         the caller's uid for single and subid (default: effective)\n"
+		"      --gid N         the caller's gid for single and subid (default: effective)\n"
+		"      --subuid FILE   subordinate uids (default /etc/subuid)\n"
+		"      --subgid FILE   subordinate gids (default /etc/subgid)\n"
+		"      --max-size N    refuse an input larger than N bytes (default %zu)\n"
+		"\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       show the versions of oci-rootless and json-c\n"
+		"\n"
+		"Exit status:\n"
+		"  0  success (with --check: no change needed)\n"
+		"  1  --check: the config needs changes\n"
+		"  2  usage error\n"
+		"  3  invalid input: not JSON, or a field of the wrong type\n"
+		"  4  cannot be made rootless in this mode (not in a user namespace, no\n"
+		"     subordinate ids, a user namespace joined by path)\n"
+		"  5  I/O error\n"
+		"On any error nothing is written to standard output and no file is changed.\n"
+		"See oci-rootless(1).\n",
+		program, DEFAULT_MAX_SIZE);
+}
+
+static int exit_code_of(const ocirl_error *err)
+{
+	if (!err)
+		return EXIT_IO; /* out of memory before an error could be made */
+	switch (err->kind) {
+	case OCIRL_ERROR_INPUT:
+		return EXIT_INPUT;
+	case OCIRL_ERROR_UNSUPPORTED:
+		return EXIT_UNSUPPORTED;
+	case OCIRL_ERROR_USAGE:
+		return EXIT_USAGE;
+	case OCIRL_ERROR_IO:
+	case OCIRL_ERROR_NOMEM:
+	default:
+		return EXIT_IO;
+	}
+}
+
+static int fail(ocirl_error *err)
+{
+	int code = exit_code_of(err);
+	fprintf(stderr, "%s: %s\n", program, err && err->message ? err->message : "out of memory");
+	ocirl_error_free(err);
+	return code;
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", program);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", program);
+	return EXIT_USAGE;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v >= UINT32_MAX)
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v == 0 || v > SIZE_MAX)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+static int write_stdout(const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(STDOUT_FILENO, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: standard output: %s\n", program, strerror(errno));
+			return EXIT_IO;
+		}
+		off += (size_t)n;
+	}
+	return EXIT_OK;
+}
+
+/* -o FILE: atomically, as -i, creating the file when it does not exist. */
+static int write_output_file(const char *path, const char *data, size_t len)
+{
+	ocirl_error *err = NULL;
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT) {
+			fprintf(stderr, "%s: %s: %s\n", program, path, strerror(errno));
+			return EXIT_IO;
+		}
+		/* Create it empty first (0666 less umask, as a shell redirection). */
+		FILE *f = fopen(path, "wx");
+		if (!f) {
+			fprintf(stderr, "%s: %s: %s\n", program, path, strerror(errno));
+			return EXIT_IO;
+		}
+		fclose(f);
+		if (ocirl_file_replace(path, data, len, &err) < 0) {
+			unlink(path);
+			return fail(err);
+		}
+		return EXIT_OK;
+	}
+	if (ocirl_file_replace(path, data, len, &err) < 0)
+		return fail(err);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
+	       OPT_EXPLAIN, OPT_COMPACT, OPT_MAX_SIZE };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "in-place", no_argument, NULL, 'i' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "uid-map", required_argument, NULL, OPT_UID_MAP },
+		{ "gid-map", required_argument, NULL, OPT_GID_MAP },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "gid", required_argument, NULL, OPT_GID },
+		{ "subuid", required_argument, NULL, OPT_SUBUID },
+		{ "subgid", required_argument, NULL, OPT_SUBGID },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	ocirl_options opts = OCIRL_OPTIONS_INIT;
+	const char *output = NULL;
+	bool in_place = false, check = false, explain = false, compact = false;
+	size_t max_size = DEFAULT_MAX_SIZE;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:im:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'i': in_place = true; break;
+		case 'm':
+			if (ocirl_mode_parse(&opts.mode, optarg) < 0)
+				return usage_error("unknown mode '%s' (auto, userns, single or subid)", optarg);
+			break;
+		case OPT_UID_MAP: opts.uid_map_path = optarg; break;
+		case OPT_GID_MAP: opts.gid_map_path = optarg; break;
+		case OPT_UID:
+			if (!parse_id(optarg, &opts.uid))
+				return usage_error("--uid: '%s' is not an id from 0 to 4294967294", optarg);
+			break;
+		case OPT_GID:
+			if (!parse_id(optarg, &opts.gid))
+				return usage_error("--gid: '%s' is not an id from 0 to 4294967294", optarg);
+			break;
+		case OPT_SUBUID: opts.subuid_path = optarg; break;
+		case OPT_SUBGID: opts.subgid_path = optarg; break;
+		case OPT_CHECK: check = true; break;
+		case OPT_EXPLAIN: explain = true; break;
+		case OPT_COMPACT: compact = true; break;
+		case OPT_MAX_SIZE:
+			if (!parse_size(optarg, &max_size))
+				return usage_error("--max-size: '%s' is not a positive number of bytes", optarg);
+			break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V':
+			printf("oci-rootless %s\njson-c %s\n", ocirl_version(), json_c_version());
+			return EXIT_OK;
+		case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("one PATH at most (got '%s' too)", argv[optind + 1]);
+	const char *arg = optind < argc ? argv[optind] : "config.json";
+	bool from_stdin = strcmp(arg, "-") == 0;
+	if (in_place && output)
+		return usage_error("%s", "--in-place and --output exclude each other");
+	if (in_place && from_stdin)
+		return usage_error("%s", "--in-place needs a file, not standard input");
+	if (check && (in_place || output))
+		return usage_error("%s", "--check writes nothing: drop --in-place and --output");
+
+	/* The config's path: a bundle folder stands for its config.json. */
+	char *path = NULL;
+	struct stat st;
+	if (!from_stdin && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (asprintf(&path, "%s/config.json", arg) < 0)
+			return fail(NULL);
+	} else if (!(path = strdup(from_stdin ? "<stdin>" : arg)))
+		return fail(NULL);
+
+	ocirl_error *err = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int r = ocirl_file_read(&data, &len, from_stdin ? "/dev/stdin" : path, max_size, &err);
+	if (r < 0) {
+		free(path);
+		return fail(err);
+	}
+
+	ocirl_changes *changes = NULL;
+	if (ocirl_changes_new(&changes) < 0) {
+		free(data);
+		free(path);
+		return fail(NULL);
+	}
+	char *out = NULL;
+	size_t out_len = 0;
+	r = ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts,
+				 compact ? OCIRL_CONVERT_COMPACT : 0, &err);
+	int code = EXIT_OK;
+	if (r < 0) {
+		code = fail(err);
+		goto done;
+	}
+	size_t n = ocirl_changes_count(changes);
+	if (explain || check)
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "%s: %s\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i));
+	if (check) {
+		if (n == 0 && explain)
+			fprintf(stderr, "%s: no change needed\n", path);
+		code = n ? EXIT_CHANGES : EXIT_OK;
+	} else if (in_place) {
+		if (n > 0 && ocirl_file_replace(path, out, out_len, &err) < 0)
+			code = fail(err);
+	} else if (output && strcmp(output, "-") != 0) {
+		code = write_output_file(output, out, out_len);
+	} else {
+		code = write_stdout(out, out_len);
+	}
+done:
+	ocirl_changes_free(changes);
+	free(out);
+	free(data);
+	free(path);
+	return code;
+}
