@@ -112,7 +112,7 @@ int ocirl_config_parse(struct json_object **out, const char *data, size_t len, c
 	struct json_tokener *tok = json_tokener_new_ex(OCIRL_MAX_DEPTH);
 	if (!tok)
 		return ocirl__error_nomem(err);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
 	struct json_object *obj = json_tokener_parse_ex(tok, data, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);

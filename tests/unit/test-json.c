@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests: strict parsing with places, and faithful writing. */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "internal.h"
+#include "tap.h"
+
+static void bad(const char *data, size_t len, const char *want, const char *what)
+{
+	struct json_object *o = NULL;
+	ocirl_error *err = NULL;
+	int r = ocirl_config_parse(&o, data, len, "c.json", &err);
+	ok(r < 0 && !o && err && err->kind == OCIRL_ERROR_INPUT, "parse refuses %s", what);
+	is_str(err ? err->message : NULL, want, "parse: %s: message", what);
+	ocirl_error_free(err);
+	json_object_put(o);
+}
+#define BAD(s, want, what) bad(s, sizeof(s) - 1, want, what)
+
+/* Parses then writes pretty (indent) or compact; compares with want. */
+static void roundtrip(const char *in, ocirl_style style, const char *indent, int nl, const char *want,
+		  const char *what)
+{
+	struct json_object *o = NULL;
+	ocirl_error *err = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	if (ocirl_config_parse(&o, in, strlen(in), "c.json", &err) < 0 ||
+	    ocirl_config_serialize(&out, &len, o, style, indent, nl, &err) < 0) {
+		ok(0, "round trip: %s: %s", what, err ? err->message : "?");
+		ocirl_error_free(err);
+		json_object_put(o);
+		return;
+	}
+	is_str(out, want, "round trip: %s", what);
+	ok(len == strlen(want), "round trip: %s: length", what);
+	free(out);
+	json_object_put(o);
+}
+
+static void convert_buf(const char *in, unsigned flags, const char *want, const char *what)
+{
+	ocirl_options o = OCIRL_OPTIONS_INIT;
+	o.mode = OCIRL_MODE_SINGLE;
+	o.uid = 1000;
+	o.gid = 1000;
+	char *out = NULL;
+	size_t len = 0;
+	ocirl_error *err = NULL;
+	if (ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, flags, &err) < 0) {
+		ok(0, "buffer convert: %s: %s", what, err ? err->message : "?");
+		ocirl_error_free(err);
+		return;
+	}
+	is_str(out, want, "buffer convert: %s", what);
+	free(out);
+}
+
+int main(void)
+{
+	BAD("", "c.json: empty input: expected a JSON object", "an empty file");
+	BAD(" \n\t", "c.json: empty input: expected a JSON object", "white space only");
+	BAD("[1]", "c.json:1:1: invalid JSON: expected a JSON object at the top level", "a top-level array");
+	BAD("\n  \"x\"", "c.json:2:3: invalid JSON: expected a JSON object at the top level", "a top-level string");
+	BAD("{\"a\": 1,\n \"b\": [1, 2\n", "c.json:3:1: invalid JSON: unexpected end of input (truncated?)", "truncated");
+	BAD("{\"a\": 1} x", "c.json:1:10: invalid JSON: trailing data after the JSON object", "trailing data");
+	BAD("{\"a\": 1}{}", "c.json:1:9: invalid JSON: trailing data after the JSON object", "a second object");
+	BAD("{\"a\": 1,}", "c.json:1:9: invalid JSON: unexpected character", "a trailing comma");
+	BAD("{\n\"a\": \"\xff\"}", "c.json:2:7: invalid JSON: invalid utf-8 string", "invalid UTF-8");
+	BAD("{\"a\": \"x\0y\"}", "c.json:1:9: invalid JSON: NUL byte", "a NUL byte");
+	BAD("{/* c */}", "c.json:1:2: invalid JSON: quoted object property name expected", "a comment");
+	BAD("{\"a\": 18446744073709551616}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly",
+	    "an integer above the uint64 range");
+	BAD("{\"a\": [\n -9223372036854775809]}",
+	    "c.json:2:2: invalid JSON: integer below -9223372036854775808 cannot be kept exactly",
+	    "an integer below the int64 range");
+	BAD("{\"a\": 123456789012345678901234567890}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly",
+	    "a 30-digit integer");
+	{
+		char deep[2 * 70 + 20];
+		size_t k = 0;
+		k += (size_t)sprintf(deep + k, "{\"a\":");
+		for (int i = 0; i < 70; i++)
+			deep[k++] = '[';
+		for (int i = 0; i < 70; i++)
+			deep[k++] = ']';
+		deep[k++] = '}';
+		deep[k] = '\0';
+		struct json_object *o = NULL;
+		ocirl_error *err = NULL;
+		ok(ocirl_config_parse(&o, deep, k, "c.json", &err) < 0 && err &&
+			   strstr(err->message, "nested deeper than the limit of 64 levels"),
+		   "parse refuses nesting deeper than 64");
+		ocirl_error_free(err);
+	}
+	/* Numbers inside strings are not numbers. */
+	roundtrip("{\"a\": \"18446744073709551616\\\"\", \"b\": 1}", OCIRL_STYLE_COMPACT, NULL, 0,
+	      "{\"a\":\"18446744073709551616\\\"\",\"b\":1}", "a big number inside a string is text");
+
+	roundtrip("{\"n\": [18446744073709551615, -9223372036854775808, 9223372036854775807, -1, 0, 1.0, 1.50e3, "
+	      "1E-7, -0.0, 1e+2]}",
+	      OCIRL_STYLE_COMPACT, NULL, 0,
+	      "{\"n\":[18446744073709551615,-9223372036854775808,9223372036854775807,-1,0,1.0,1.50e3,1E-7,-0.0,1e+2]}",
+	      "numbers are written as read");
+	roundtrip("{\"s\": \"\\u00e9\\u2028\\/x\\ud83d\\ude00\\u0001\\t\\\"\\\\\"}", OCIRL_STYLE_COMPACT, NULL, 0,
+	      "{\"s\":\"\xc3\xa9\xe2\x80\xa8/x\xf0\x9f\x98\x80\\u0001\\t\\\"\\\\\"}",
+	      "strings: same value, escapes only where JSON needs them");
+	roundtrip("{\"b\": 1, \"a\": {\"z\": null, \"y\": true, \"x\": false}, \"e\": {}, \"f\": []}",
+	      OCIRL_STYLE_PRETTY, NULL, 1,
+	      "{\n\t\"b\": 1,\n\t\"a\": {\n\t\t\"z\": null,\n\t\t\"y\": true,\n\t\t\"x\": false\n\t},\n\t\"e\": {},\n\t\"f\": []\n}\n",
+	      "pretty with tabs, key order kept, empty containers as runc writes them");
+	roundtrip("{\"a\": [1, {\"b\": 2}]}", OCIRL_STYLE_PRETTY, "    ", 0,
+	      "{\n    \"a\": [\n        1,\n        {\n            \"b\": 2\n        }\n    ]\n}", "pretty with 4 spaces");
+	roundtrip("{\"a\": 1, \"a\": 2, \"b\": 3}", OCIRL_STYLE_COMPACT, NULL, 0, "{\"a\":2,\"b\":3}",
+	      "a repeated key keeps its first place and its last value, as runc");
+
+	/* The whole conversion keeps the input's indent and final newline. */
+	const char *tail = "\"linux\": {\"namespaces\": [{\"type\": \"network\"}, {\"type\": \"user\"}], "
+			   "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], "
+			   "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}";
+	char in[512];
+	snprintf(in, sizeof(in), "{\n  \"x\": 1,\n  %s\n", tail);
+	convert_buf(in, 0,
+		    "{\n  \"x\": 1,\n  \"linux\": {\n    \"namespaces\": [\n      {\n        \"type\": \"network\"\n      },\n"
+		    "      {\n        \"type\": \"user\"\n      }\n    ],\n    \"uidMappings\": [\n      {\n"
+		    "        \"containerID\": 0,\n        \"hostID\": 1000,\n        \"size\": 1\n      }\n    ],\n"
+		    "    \"gidMappings\": [\n      {\n        \"containerID\": 0,\n        \"hostID\": 1000,\n"
+		    "        \"size\": 1\n      }\n    ]\n  }\n}\n",
+		    "two-space input gives two-space output with a final newline");
+	snprintf(in, sizeof(in), "{\"x\": 1, %s", tail);
+	convert_buf(in, 0,
+		    "{\n\t\"x\": 1,\n\t\"linux\": {\n\t\t\"namespaces\": [\n\t\t\t{\n\t\t\t\t\"type\": \"network\"\n\t\t\t},\n"
+		    "\t\t\t{\n\t\t\t\t\"type\": \"user\"\n\t\t\t}\n\t\t],\n\t\t\"uidMappings\": [\n\t\t\t{\n"
+		    "\t\t\t\t\"containerID\": 0,\n\t\t\t\t\"hostID\": 1000,\n\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t],\n"
+		    "\t\t\"gidMappings\": [\n\t\t\t{\n\t\t\t\t\"containerID\": 0,\n\t\t\t\t\"hostID\": 1000,\n"
+		    "\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t]\n\t}\n}",
+		    "one-line input gives tabs, no final newline as in the input");
+	convert_buf(in, OCIRL_CONVERT_COMPACT,
+		    "{\"x\":1,\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"user\"}],"
+		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}",
+		    "compact");
+	return done_testing();
+}
