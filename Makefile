@@ -4,7 +4,7 @@ BUILD ?= build
 BIN    = $(BUILD)/src/oci-rootless
 EXAMPLE = examples/runc-spec
 
-.PHONY: all deps build run test test-e2e clean
+.PHONY: all deps build run test fuzz clean
 
 all: build
 
@@ -23,5 +23,10 @@ run: build
 test: build
 	@scripts/run-tests.sh $(BUILD)
 
+# libFuzzer with ASan and UBSan, FUZZ_SECONDS per target (see tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz

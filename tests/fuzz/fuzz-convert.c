@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fuzz target: parse + convert + write, in each mode's kind of mappings.
+ * The first byte picks the mappings (userns as under RootlessKit, single,
+ * subid with a narrow gid map); the rest is the config. Properties checked
+ * beyond "no crash, no leak": a converted config converts to the same bytes
+ * with no change reported, and the output parses again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "oci-rootless.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+static ocirl_id_mapping rkit[] = { { 0, 0, 1 }, { 1, 1, 65536 } };
+static ocirl_id_mapping single_u[] = { { 0, 1000, 1 } };
+static ocirl_id_mapping single_g[] = { { 0, 1000, 1 } };
+static ocirl_id_mapping subid_u[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
+
+static const ocirl_mappings all_maps[] = {
+	{ OCIRL_MODE_USERNS, rkit, 2, rkit, 2 },
+	{ OCIRL_MODE_SINGLE, single_u, 1, single_g, 1 },
+	{ OCIRL_MODE_SUBID, subid_u, 2, single_g, 1 },
+};
+
+/* Converts text; returns the output (malloc'd) or NULL on an error of the input. */
+static char *convert_once(const char *text, size_t len, const ocirl_mappings *m, int style, size_t *n_changes,
+			  size_t *out_len)
+{
+	struct json_object *config = NULL;
+	ocirl_error *err = NULL;
+	ocirl_changes *changes = NULL;
+	char *out = NULL;
+	if (ocirl_config_parse(&config, text, len, "fuzz", &err) < 0) {
+		if (!err || !err->message)
+			abort(); /* every error carries a message */
+		ocirl_error_free(err);
+		return NULL;
+	}
+	if (ocirl_changes_new(&changes) < 0)
+		abort();
+	if (ocirl_config_convert(changes, config, m, &err) < 0) {
+		if (!err || !err->message || (err->kind != OCIRL_ERROR_INPUT && err->kind != OCIRL_ERROR_UNSUPPORTED))
+			abort();
+		ocirl_error_free(err);
+	} else if (ocirl_config_serialize(&out, out_len, config, style ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY,
+					  NULL, 1, &err) < 0) {
+		abort(); /* writing a tree cannot fail but for memory */
+	}
+	*n_changes = ocirl_changes_count(changes);
+	for (size_t i = 0; i < *n_changes; i++)
+		if (!ocirl_changes_where(changes, i) || !ocirl_changes_message(changes, i))
+			abort();
+	ocirl_changes_free(changes);
+	json_object_put(config);
+	return out;
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const ocirl_mappings *m = &all_maps[data[0] % 3];
+	int style = (data[0] / 3) % 2;
+	size_t n1 = 0, n2 = 0, len1 = 0, len2 = 0;
+	char *out1 = convert_once((const char *)data + 1, size - 1, m, style, &n1, &len1);
+	if (!out1)
+		return 0;
+	char *out2 = convert_once(out1, len1, m, style, &n2, &len2);
+	if (!out2 || n2 != 0 || len1 != len2 || memcmp(out1, out2, len1) != 0) {
+		fprintf(stderr, "not idempotent (%zu changes the second time):\n%s\n---\n%s\n", n2, out1,
+			out2 ? out2 : "(error)");
+		abort();
+	}
+	free(out1);
+	free(out2);
+	return 0;
+}
