@@ -273,6 +273,11 @@ OCIRL_EXPORT int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes
 OCIRL_EXPORT int ocirl_file_read(char **out, size_t *out_len, const char *path, size_t max,
 				 ocirl_error **err);
 
+/** As ocirl_file_read(), from an open file descriptor (standard input, a
+ *  pipe); name is used in error messages. */
+OCIRL_EXPORT int ocirl_fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max,
+			       ocirl_error **err);
+
 /** Replaces the content of the file at path atomically: a new file in the
  *  same folder, synced, with the old file's mode (and owner where the
  *  caller may set it), renamed over the old one. A symbolic link is

@@ -136,14 +136,11 @@ void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, ocirl_error **err)
+int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max, ocirl_error **err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		return ocirl__error_set(err, OCIRL_ERROR_IO, EISDIR, "%s: %s", path, strerror(EISDIR));
+		return ocirl__error_set(err, OCIRL_ERROR_IO, EISDIR, "%s: %s", name, strerror(EISDIR));
 	ocirl_buf b = { 0 };
 	for (;;) {
 		ocirl__buf_reserve(&b, 65536);
@@ -157,7 +154,7 @@ int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, 
 				continue;
 			int e = errno;
 			free(b.data);
-			return ocirl__error_set(err, OCIRL_ERROR_IO, e, "%s: %s", path, strerror(e));
+			return ocirl__error_set(err, OCIRL_ERROR_IO, e, "%s: %s", name, strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -165,11 +162,19 @@ int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, 
 		if (b.len > max) {
 			free(b.data);
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EFBIG,
-						"%s: larger than the limit of %zu bytes", path, max);
+						"%s: larger than the limit of %zu bytes", name, max);
 		}
 	}
 	b.data[b.len] = '\0';
 	*out = b.data;
 	*out_len = b.len;
 	return 0;
+}
+
+int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, ocirl_error **err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
+	return ocirl__fd_read(out, out_len, fd, path, max, err);
 }

@@ -21,6 +21,11 @@ int ocirl_file_read(char **out, size_t *out_len, const char *path, size_t max, o
 	return ocirl__file_read(out, out_len, path, max, err);
 }
 
+int ocirl_fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max, ocirl_error **err)
+{
+	return ocirl__fd_read(out, out_len, fd, name ? name : "<input>", max, err);
+}
+
 static int write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {

@@ -53,6 +53,8 @@ void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...) __attribute__((format
 /* ---- files ---- */
 /* Reads a whole file (at most max bytes) into a new NUL-terminated buffer. */
 int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, ocirl_error **err);
+/* The same from an open file descriptor; name is used in messages. */
+int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max, ocirl_error **err);
 
 /* ---- ids ---- */
 /* True when id lies inside [container_id, container_id + size) of one of the mappings. */

@@ -280,7 +280,8 @@ int main(int argc, char **argv)
 	ocirl_error *err = NULL;
 	char *data = NULL;
 	size_t len = 0;
-	int r = ocirl_file_read(&data, &len, from_stdin ? "/dev/stdin" : path, max_size, &err);
+	int r = from_stdin ? ocirl_fd_read(&data, &len, STDIN_FILENO, path, max_size, &err)
+			   : ocirl_file_read(&data, &len, path, max_size, &err);
 	if (r < 0) {
 		free(path);
 		return fail(err);
