@@ -249,15 +249,19 @@ OCIRL_EXPORT int ocirl_config_convert(ocirl_changes *changes, struct json_object
 
 /** Flags for ocirl_buffer_convert(). */
 enum {
-	/** Write one line instead of indented text. */
+	/** Write one line, whatever the input looked like. */
 	OCIRL_CONVERT_COMPACT = 1 << 0,
+	/** Write indented text (the input's indent unit, else a tab), whatever
+	 *  the input looked like. */
+	OCIRL_CONVERT_PRETTY = 1 << 1,
 };
 
 /** Everything in one call: parses data (name is used in messages), resolves
  *  the mappings for opts, converts and serializes into a new buffer *out of
- *  *out_len bytes (free() it). The output keeps the input's indent unit and
- *  whether it ended with a newline. When changes is not NULL, the changes
- *  are added to it. */
+ *  *out_len bytes (free() it). Unless flags say otherwise the output looks
+ *  like the input: a one-line input gives one line, an indented one keeps
+ *  its indent unit, and a final newline is kept or not as in the input.
+ *  When changes is not NULL, the changes are added to it. */
 OCIRL_EXPORT int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes,
 				      const char *data, size_t len, const char *name,
 				      const ocirl_options *opts, unsigned int flags,

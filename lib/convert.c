@@ -155,21 +155,31 @@ static int rule_user_namespace(ocirl_changes *changes, struct json_object *linux
 	struct json_object *nss = json_object_new_array_ext((int)n + 1);
 	if (!nss)
 		return nomem(err);
+	/* The first plain user entry is kept as written (with any other field it
+	 * has), at the end; further ones go. check_config() refused one with a path. */
+	struct json_object *user = NULL;
 	size_t users = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *ns = json_object_array_get_idx(old, i);
 		const char *path;
-		if (is_user_ns(ns, &path)) { /* one with a path was refused by check_config() */
-			users++;
+		if (is_user_ns(ns, &path)) {
+			if (users++ == 0)
+				user = json_object_get(ns);
 			continue;
 		}
 		json_object_array_add(nss, json_object_get(ns));
 	}
-	struct json_object *user = json_object_new_object();
-	struct json_object *type = json_object_new_string("user");
-	if (!user || !type || json_object_object_add(user, "type", type) < 0 ||
-	    json_object_array_add(nss, user) < 0) {
-		json_object_put(type);
+	if (!user) {
+		struct json_object *type = json_object_new_string("user");
+		user = json_object_new_object();
+		if (!user || !type || json_object_object_add(user, "type", type) < 0) {
+			json_object_put(type);
+			json_object_put(user);
+			json_object_put(nss);
+			return nomem(err);
+		}
+	}
+	if (json_object_array_add(nss, user) < 0) {
 		json_object_put(user);
 		json_object_put(nss);
 		return nomem(err);
@@ -185,10 +195,12 @@ static int rule_user_namespace(ocirl_changes *changes, struct json_object *linux
 		r = ocirl__changes_add(changes, "linux.namespaces",
 				       "added {\"type\": \"user\"}: a rootless container needs a user namespace "
 				       "of its own, in which its ids are mapped");
+	else if (users == 1)
+		r = ocirl__changes_add(changes, "linux.namespaces", "moved the user namespace to the end");
 	else
 		r = ocirl__changes_add(changes, "linux.namespaces",
-				       "kept exactly one {\"type\": \"user\"}, at the end (there were %zu user "
-				       "entries)",
+				       "kept the first of %zu user namespace entries, at the end, and removed the "
+				       "others: a container has one user namespace",
 				       users);
 	return r < 0 ? nomem(err) : 0;
 }
@@ -344,28 +356,33 @@ static int rule_sys(ocirl_changes *changes, struct json_object *config, struct j
 		json_object_put(mounts);
 		return 0;
 	}
-	/* Explain before replacing: the old mounts go with the old array. */
+	/* Explain before replacing: the old mounts go with the old array. A bind
+	 * of /sys already there counts as moved only when a mount that stays
+	 * came after it. */
 	int r = 0;
-	bool moved = false;
+	bool had_bind = false, moved = false;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct json_object *m = json_object_array_get_idx(old, i);
 		_cleanup_free_ char *dest = mount_destination(m);
-		if (!dest || !ocirl__path_is_under(dest, "/sys"))
+		if (!dest || !ocirl__path_is_under(dest, "/sys")) {
+			moved = moved || had_bind;
 			continue;
-		if (json_object_equal(m, bind)) {
-			moved = true;
+		}
+		if (!had_bind && json_object_equal(m, bind)) {
+			had_bind = true;
 			continue;
 		}
 		const char *type = member_string(m, "type");
 		r = ocirl__changes_add(changes, member_string(m, "destination"), "removed this %s mount: %s",
 				       type ? type : "untyped", reason);
 	}
-	if (r == 0)
+	if (r == 0 && !had_bind)
 		r = ocirl__changes_add(changes, "/sys",
-				       moved ? "moved the read-only bind of the host's /sys to the end of mounts"
-					     : "added a read-only recursive bind of the host's /sys (rbind, nosuid, "
-					       "noexec, nodev, ro): %s",
+				       "added a read-only recursive bind of the host's /sys (rbind, nosuid, noexec, "
+				       "nodev, ro): %s",
 				       reason);
+	else if (r == 0 && moved)
+		r = ocirl__changes_add(changes, "/sys", "moved the read-only bind of the host's /sys to the end of mounts");
 	if (r < 0) {
 		json_object_put(mounts);
 		return nomem(err);

@@ -47,47 +47,270 @@ static int digits_cmp(const char *a, size_t na, const char *b)
 }
 
 /*
- * json-c silently clamps integers beyond the int64/uint64 ranges. The data is
- * valid JSON when this runs, so a small scanner finds every number outside
- * strings and checks the integers' range.
+ * A strict JSON validator (RFC 8259), run before json-c sees the text.
+ * json-c's strict mode still takes NaN, Infinity, leading zeros, "1.",
+ * single quotes, raw control characters in strings and overlong or surrogate
+ * UTF-8, and silently changes some of them (integers beyond 64 bits are
+ * clamped, lone surrogate escapes become U+FFFD, a key is cut at \u0000).
+ * Anything json-c could not keep exactly is refused here, with its place.
  */
-static int check_integer_ranges(const char *data, size_t len, const char *name, ocirl_error **err)
+typedef struct {
+	const char *data;
+	size_t len;
+	size_t i;
+	const char *name;
+	ocirl_error **err;
+} scanner;
+
+static int scan_fail(scanner *s, size_t at, const char *what)
 {
-	size_t i = 0;
-	while (i < len) {
-		char ch = data[i];
-		if (ch == '"') {
-			for (i++; i < len && data[i] != '"'; i++)
-				if (data[i] == '\\')
-					i++;
-			i++;
+	return error_at(s->err, s->name, s->data, at, what);
+}
+
+static int hex4(const char *p, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = p[k];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (Unicode's table 3-7), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+	unsigned char c = p[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F; /* no surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F; /* nothing above U+10FFFF */
+	} else
+		return 0;
+	if (avail < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t k = 2; k < n; k++)
+		if (p[k] < 0x80 || p[k] > 0xBF)
+			return 0;
+	return n;
+}
+
+static int scan_string(scanner *s, bool key)
+{
+	const char *d = s->data;
+	s->i++;
+	for (;;) {
+		if (s->i >= s->len)
+			return scan_fail(s, s->len, "unexpected end of input in a string (truncated?)");
+		unsigned char c = (unsigned char)d[s->i];
+		if (c == '"') {
+			s->i++;
+			return 0;
+		}
+		if (c < 0x20)
+			return scan_fail(s, s->i, c == 0 ? "NUL byte" : "control character in a string (it must be escaped)");
+		if (c >= 0x80) {
+			size_t n = utf8_len((const unsigned char *)d + s->i, s->len - s->i);
+			if (!n)
+				return scan_fail(s, s->i, "invalid UTF-8");
+			s->i += n;
 			continue;
 		}
-		if (ch != '-' && (ch < '0' || ch > '9')) {
-			i++;
+		if (c != '\\') {
+			s->i++;
 			continue;
 		}
-		size_t start = i;
-		bool neg = ch == '-';
-		if (neg)
-			i++;
-		size_t digits = i;
-		while (i < len && data[i] >= '0' && data[i] <= '9')
-			i++;
-		size_t ndigits = i - digits;
-		bool integer = !(i < len && (data[i] == '.' || data[i] == 'e' || data[i] == 'E'));
-		while (i < len && ((data[i] >= '0' && data[i] <= '9') || data[i] == '.' || data[i] == 'e' ||
-				   data[i] == 'E' || data[i] == '+' || data[i] == '-'))
-			i++;
-		if (!integer)
+		size_t esc = s->i;
+		if (s->i + 1 >= s->len)
+			return scan_fail(s, s->len, "unexpected end of input in a string (truncated?)");
+		char e = d[s->i + 1];
+		if (strchr("\"\\/bfnrt", e) && e) {
+			s->i += 2;
 			continue;
+		}
+		if (e != 'u')
+			return scan_fail(s, esc, "invalid escape in a string");
+		uint32_t u;
+		if (s->i + 6 > s->len || hex4(d + s->i + 2, &u) < 0)
+			return scan_fail(s, esc, "invalid \\u escape in a string");
+		s->i += 6;
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return scan_fail(s, esc, "a lone surrogate escape (\\uDC00-\\uDFFF) cannot be kept");
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			uint32_t lo;
+			if (s->i + 6 > s->len || d[s->i] != '\\' || d[s->i + 1] != 'u' || hex4(d + s->i + 2, &lo) < 0 ||
+			    lo < 0xDC00 || lo > 0xDFFF)
+				return scan_fail(s, esc, "a lone surrogate escape (\\uD800-\\uDBFF) cannot be kept");
+			s->i += 6;
+		}
+		if (u == 0 && key)
+			return scan_fail(s, esc, "\\u0000 in a key cannot be kept");
+	}
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int scan_number(scanner *s)
+{
+	const char *d = s->data;
+	size_t start = s->i;
+	bool neg = d[s->i] == '-';
+	if (neg)
+		s->i++;
+	size_t digits = s->i;
+	if (s->i >= s->len || !is_digit(d[s->i]))
+		return scan_fail(s, start, "invalid number");
+	if (d[s->i] == '0' && s->i + 1 < s->len && is_digit(d[s->i + 1]))
+		return scan_fail(s, start, "invalid number (a leading zero)");
+	while (s->i < s->len && is_digit(d[s->i]))
+		s->i++;
+	size_t ndigits = s->i - digits;
+	bool integer = true;
+	if (s->i < s->len && d[s->i] == '.') {
+		integer = false;
+		s->i++;
+		if (s->i >= s->len || !is_digit(d[s->i]))
+			return scan_fail(s, start, "invalid number (no digit after '.')");
+		while (s->i < s->len && is_digit(d[s->i]))
+			s->i++;
+	}
+	if (s->i < s->len && (d[s->i] == 'e' || d[s->i] == 'E')) {
+		integer = false;
+		s->i++;
+		if (s->i < s->len && (d[s->i] == '+' || d[s->i] == '-'))
+			s->i++;
+		if (s->i >= s->len || !is_digit(d[s->i]))
+			return scan_fail(s, start, "invalid number (no digit in the exponent)");
+		while (s->i < s->len && is_digit(d[s->i]))
+			s->i++;
+	}
+	if (integer) {
 		const char *limit = neg ? "9223372036854775808" : "18446744073709551615";
-		if (digits_cmp(data + digits, ndigits, limit) > 0)
-			return error_at(err, name, data, start,
-					neg ? "integer below -9223372036854775808 cannot be kept exactly"
-					    : "integer above 18446744073709551615 cannot be kept exactly");
+		if (digits_cmp(d + digits, ndigits, limit) > 0)
+			return scan_fail(s, start,
+					 neg ? "integer below -9223372036854775808 cannot be kept exactly"
+					     : "integer above 18446744073709551615 cannot be kept exactly");
 	}
 	return 0;
+}
+
+static int validate(const char *data, size_t len, const char *name, ocirl_error **err)
+{
+	scanner s = { data, len, 0, name, err };
+	char stack[OCIRL_MAX_DEPTH];
+	size_t sp = 0;
+	enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, COLON, COMMA_OR_END, DONE } st = VALUE;
+	int r;
+	for (;;) {
+		while (s.i < len && (data[s.i] == ' ' || data[s.i] == '\t' || data[s.i] == '\n' || data[s.i] == '\r'))
+			s.i++;
+		if (s.i == len) {
+			if (st == DONE)
+				return 0;
+			return scan_fail(&s, len, "unexpected end of input (truncated?)");
+		}
+		char c = data[s.i];
+		if (c == '\0')
+			return scan_fail(&s, s.i, "NUL byte");
+		switch (st) {
+		case DONE:
+			return scan_fail(&s, s.i, "trailing data after the JSON object");
+		case COLON:
+			if (c != ':')
+				return scan_fail(&s, s.i, "expected ':' after a key");
+			s.i++;
+			st = VALUE;
+			continue;
+		case COMMA_OR_END: {
+			char close = stack[sp - 1] == '{' ? '}' : ']';
+			if (c == ',') {
+				s.i++;
+				st = stack[sp - 1] == '{' ? KEY : VALUE;
+				continue;
+			}
+			if (c != close)
+				return scan_fail(&s, s.i, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+			s.i++;
+			sp--;
+			st = sp ? COMMA_OR_END : DONE;
+			continue;
+		}
+		case KEY:
+		case KEY_OR_END:
+			if (c == '}' && st == KEY_OR_END) {
+				s.i++;
+				sp--;
+				st = sp ? COMMA_OR_END : DONE;
+				continue;
+			}
+			if (c != '"')
+				return scan_fail(&s, s.i, st == KEY ? "expected a key in double quotes (no trailing comma)"
+								    : "expected a key in double quotes or '}'");
+			if ((r = scan_string(&s, true)) < 0)
+				return r;
+			st = COLON;
+			continue;
+		case VALUE:
+		case VALUE_OR_END:
+			if (c == ']' && st == VALUE_OR_END) {
+				s.i++;
+				sp--;
+				st = sp ? COMMA_OR_END : DONE;
+				continue;
+			}
+			if (sp == 0 && c != '{')
+				return scan_fail(&s, s.i, "expected a JSON object at the top level");
+			if (c == '{' || c == '[') {
+				if (sp == OCIRL_MAX_DEPTH)
+					return scan_fail(&s, s.i, "nested deeper than the limit of " OCIRL_STRINGIFY(
+									  OCIRL_MAX_DEPTH) " levels");
+				stack[sp++] = c;
+				s.i++;
+				st = c == '{' ? KEY_OR_END : VALUE_OR_END;
+				continue;
+			}
+			if (c == '"')
+				r = scan_string(&s, false);
+			else if (c == '-' || is_digit(c))
+				r = scan_number(&s);
+			else if (len - s.i >= 4 && memcmp(data + s.i, "true", 4) == 0)
+				s.i += 4, r = 0;
+			else if (len - s.i >= 5 && memcmp(data + s.i, "false", 5) == 0)
+				s.i += 5, r = 0;
+			else if (len - s.i >= 4 && memcmp(data + s.i, "null", 4) == 0)
+				s.i += 4, r = 0;
+			else
+				r = scan_fail(&s, s.i, "unexpected character (expected a value)");
+			if (r < 0)
+				return r;
+			st = COMMA_OR_END;
+			continue;
+		}
+	}
 }
 
 int ocirl_config_parse(struct json_object **out, const char *data, size_t len, const char *name,
@@ -95,51 +318,33 @@ int ocirl_config_parse(struct json_object **out, const char *data, size_t len, c
 {
 	if (!name)
 		name = "<input>";
-	const char *nul = memchr(data, '\0', len);
-	if (nul)
-		return error_at(err, name, data, (size_t)(nul - data), "NUL byte");
 	size_t k = 0;
 	while (k < len && (data[k] == ' ' || data[k] == '\t' || data[k] == '\n' || data[k] == '\r'))
 		k++;
 	if (k == len)
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s: empty input: expected a JSON object",
 					name);
-	if (data[k] != '{')
-		return error_at(err, name, data, k, "expected a JSON object at the top level");
 	if (len > INT32_MAX)
-		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EFBIG, "%s: too large", name);
+		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EFBIG, "%s: larger than 2 GiB", name);
+	int r = validate(data, len, name, err);
+	if (r < 0)
+		return r;
 
-	struct json_tokener *tok = json_tokener_new_ex(OCIRL_MAX_DEPTH);
+	/* The text is valid JSON that json-c keeps exactly: parse it. */
+	struct json_tokener *tok = json_tokener_new_ex(OCIRL_MAX_DEPTH + 1);
 	if (!tok)
 		return ocirl__error_nomem(err);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	struct json_object *obj = json_tokener_parse_ex(tok, data, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-
-	int r = 0;
-	if (jerr == json_tokener_continue)
-		r = error_at(err, name, data, len, "unexpected end of input (truncated?)");
-	else if (jerr == json_tokener_error_depth)
-		r = error_at(err, name, data, end, "nested deeper than the limit of " OCIRL_STRINGIFY(OCIRL_MAX_DEPTH) " levels");
-	else if (jerr != json_tokener_success)
-		r = error_at(err, name, data, end <= len ? end : len, json_tokener_error_desc(jerr));
-	else if (!obj)
-		r = error_at(err, name, data, end, "expected a JSON object");
-	else {
-		/* Only white space may follow the object. */
-		for (size_t i = end; i < len; i++)
-			if (!(data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')) {
-				r = error_at(err, name, data, i, "trailing data after the JSON object");
-				break;
-			}
-	}
-	if (r == 0)
-		r = check_integer_ranges(data, len, name, err);
-	if (r < 0) {
+	if (jerr != json_tokener_success || !obj || !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
-		return r;
+		if (jerr == json_tokener_success)
+			return ocirl__error_nomem(err); /* json-c could not allocate the tree */
+		/* Not expected after validate(): report json-c's word for it. */
+		return error_at(err, name, data, end <= len ? end : len, json_tokener_error_desc(jerr));
 	}
 	*out = obj;
 	return 0;
@@ -302,6 +507,15 @@ static char *detect_indent(const char *data, size_t len)
 	return strndup(s, n);
 }
 
+/* True when the JSON text (without its final white space) is on one line. */
+static bool is_one_line(const char *data, size_t len)
+{
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r' || data[len - 1] == ' ' ||
+			   data[len - 1] == '\t'))
+		len--;
+	return memchr(data, '\n', len) == NULL;
+}
+
 int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, const char *data, size_t len,
 			 const char *name, const ocirl_options *opts, unsigned int flags, ocirl_error **err)
 {
@@ -319,11 +533,14 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 		ocirl__error_prefix(err, "%s", name ? name : "<input>");
 		goto done;
 	}
-	indent = detect_indent(data, len);
+	/* The output looks like the input: one line stays one line, an indented
+	 * text keeps its indent unit, a final newline stays; flags override. */
+	bool compact = (flags & OCIRL_CONVERT_COMPACT) ||
+		       (!(flags & OCIRL_CONVERT_PRETTY) && is_one_line(data, len));
+	indent = compact ? NULL : detect_indent(data, len);
 	bool newline = len > 0 && data[len - 1] == '\n';
-	r = ocirl_config_serialize(out, out_len, config,
-				   (flags & OCIRL_CONVERT_COMPACT) ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY,
-				   indent, newline, err);
+	r = ocirl_config_serialize(out, out_len, config, compact ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY, indent,
+				   newline, err);
 done:
 	ocirl_mappings_free(m);
 	json_object_put(config);

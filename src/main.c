@@ -49,7 +49,9 @@ static void usage(FILE *f)
 		"      --check         write nothing; exit 0 if the config needs no change, 1 if\n"
 		"                      it does, listing the changes on stderr\n"
 		"      --explain       list each change and its reason on stderr\n"
-		"      --compact       write one line instead of indented text\n"
+		"      --compact       write one line (default: as the input, one line or\n"
+		"                      indented with the input's indent unit)\n"
+		"      --pretty        write indented text, even for a one-line input\n"
 		"\n"
 		"Mode (how the container's ids are mapped):\n"
 		"  -m, --mode MODE     auto (default): userns inside a user namespace, else single;\n"
@@ -68,6 +70,8 @@ static void usage(FILE *f)
 		"      --gid N         the caller's gid for single and subid (default: effective)\n"
 		"      --subuid FILE   subordinate uids (default /etc/subuid)\n"
 		"      --subgid FILE   subordinate gids (default /etc/subgid)\n"
+		"      --user NAME     the user whose subordinate ids are used (default: the\n"
+		"                      name of the uid; ranges given by number always count)\n"
 		"      --max-size N    refuse an input larger than N bytes (default %zu)\n"
 		"\n"
 		"  -h, --help          show this help\n"
@@ -196,7 +200,7 @@ static int write_output_file(const char *path, const char *data, size_t len)
 int main(int argc, char **argv)
 {
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
-	       OPT_EXPLAIN, OPT_COMPACT, OPT_MAX_SIZE };
+	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -210,6 +214,8 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
+		{ "user", required_argument, NULL, OPT_USER },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -217,7 +223,8 @@ int main(int argc, char **argv)
 	};
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	const char *output = NULL;
-	bool in_place = false, check = false, explain = false, compact = false;
+	bool in_place = false, check = false, explain = false;
+	unsigned int flags = 0;
 	size_t max_size = DEFAULT_MAX_SIZE;
 	int c;
 
@@ -244,7 +251,9 @@ int main(int argc, char **argv)
 		case OPT_SUBGID: opts.subgid_path = optarg; break;
 		case OPT_CHECK: check = true; break;
 		case OPT_EXPLAIN: explain = true; break;
-		case OPT_COMPACT: compact = true; break;
+		case OPT_COMPACT: flags = (flags & ~(unsigned)OCIRL_CONVERT_PRETTY) | OCIRL_CONVERT_COMPACT; break;
+		case OPT_PRETTY: flags = (flags & ~(unsigned)OCIRL_CONVERT_COMPACT) | OCIRL_CONVERT_PRETTY; break;
+		case OPT_USER: opts.user_name = optarg; break;
 		case OPT_MAX_SIZE:
 			if (!parse_size(optarg, &max_size))
 				return usage_error("--max-size: '%s' is not a positive number of bytes", optarg);
@@ -253,8 +262,15 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("oci-rootless %s\njson-c %s\n", ocirl_version(), json_c_version());
 			return EXIT_OK;
-		case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				return usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return usage_error("option '-%c' needs an argument", optopt);
+		default:
+			/* optopt names a bad short option, even inside a group such as -xi */
+			if (optopt > 0 && optopt < 256)
+				return usage_error("unknown option '-%c'", optopt);
+			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
@@ -295,8 +311,7 @@ int main(int argc, char **argv)
 	}
 	char *out = NULL;
 	size_t out_len = 0;
-	r = ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts,
-				 compact ? OCIRL_CONVERT_COMPACT : 0, &err);
+	r = ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts, flags, &err);
 	int code = EXIT_OK;
 	if (r < 0) {
 		code = fail(err);

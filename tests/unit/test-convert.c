@@ -113,9 +113,13 @@ int main(void)
 	      "rule 1: a null linux is replaced in its place");
 	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\"}," USERNS "],%s}}", MAPS_JSON);
 	check("{\"linux\":{\"namespaces\":[" USERNS "," NETNS ",{\"type\":\"user\",\"path\":\"\"},{\"type\":\"pid\"}]}}", want,
-	      "linux.namespaces: kept exactly one {\"type\": \"user\"}, at the end (there were 2 user entries)|"
+	      "linux.namespaces: kept the first of 2 user namespace entries, at the end, and removed the others|"
 	      "linux.uidMappings|linux.gidMappings",
 	      "rule 1: plain user entries become one, at the end; others keep their order");
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"user\",\"x\":[1]}],%s}}", MAPS_JSON);
+	check("{\"linux\":{\"namespaces\":[{\"type\":\"user\",\"x\":[1]}," NETNS "]}}", want,
+	      "linux.namespaces: moved the user namespace to the end|linux.uidMappings|linux.gidMappings",
+	      "rule 1: a user entry keeps its other fields when it moves to the end");
 	check_error("{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
 		    "error 2: linux.namespaces[1]: joins the user namespace at \"/proc/1/ns/user\": its mappings are "
 		    "fixed by its owner and cannot be made rootless here; remove the entry or run the runtime inside "
@@ -170,6 +174,13 @@ int main(void)
 		 "{\"destination\":\"/a\",\"type\":\"tmpfs\"}," SYSBIND "]}", MAPS_JSON);
 	check(in, want, "/sys: moved the read-only bind of the host's /sys to the end of mounts",
 	      "rule 3: the bind of /sys goes last");
+
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" USERNS "],%s},\"mounts\":[{\"destination\":\"/a\"}," SYSBIND
+		 ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\"}]}", MAPS_JSON);
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" USERNS "],%s},\"mounts\":[{\"destination\":\"/a\"},"
+		 SYSBIND "]}", MAPS_JSON);
+	check(in, want, "/sys/fs/cgroup: removed this cgroup mount",
+	      "rule 3: a bind of /sys that ends up last anyway is not reported as moved");
 
 	/* rule 4: uid= and gid= options */
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS "," USERNS "],%s},\"mounts\":[{\"destination\":"

@@ -68,10 +68,37 @@ int main(void)
 	BAD("{\"a\": 1,\n \"b\": [1, 2\n", "c.json:3:1: invalid JSON: unexpected end of input (truncated?)", "truncated");
 	BAD("{\"a\": 1} x", "c.json:1:10: invalid JSON: trailing data after the JSON object", "trailing data");
 	BAD("{\"a\": 1}{}", "c.json:1:9: invalid JSON: trailing data after the JSON object", "a second object");
-	BAD("{\"a\": 1,}", "c.json:1:9: invalid JSON: unexpected character", "a trailing comma");
-	BAD("{\n\"a\": \"\xff\"}", "c.json:2:7: invalid JSON: invalid utf-8 string", "invalid UTF-8");
+	BAD("{\"a\": 1,}", "c.json:1:9: invalid JSON: expected a key in double quotes (no trailing comma)", "a trailing comma");
+	BAD("{\n\"a\": \"\xff\"}", "c.json:2:7: invalid JSON: invalid UTF-8", "invalid UTF-8");
 	BAD("{\"a\": \"x\0y\"}", "c.json:1:9: invalid JSON: NUL byte", "a NUL byte");
-	BAD("{/* c */}", "c.json:1:2: invalid JSON: quoted object property name expected", "a comment");
+	BAD("{/* c */}", "c.json:1:2: invalid JSON: expected a key in double quotes or '}'", "a comment");
+	/* What json-c's strict mode would take, or change, and JSON does not allow. */
+	BAD("{\"a\": NaN}", "c.json:1:7: invalid JSON: unexpected character (expected a value)", "NaN");
+	BAD("{\"a\": -Infinity}", "c.json:1:7: invalid JSON: invalid number", "-Infinity");
+	BAD("{\"a\": 01}", "c.json:1:7: invalid JSON: invalid number (a leading zero)", "a leading zero");
+	BAD("{\"a\": -01.5}", "c.json:1:7: invalid JSON: invalid number (a leading zero)", "a negative leading zero");
+	BAD("{\"a\": 1.}", "c.json:1:7: invalid JSON: invalid number (no digit after '.')", "1.");
+	BAD("{\"a\": 1e}", "c.json:1:7: invalid JSON: invalid number (no digit in the exponent)", "1e");
+	BAD("{\"a\": .5}", "c.json:1:7: invalid JSON: unexpected character (expected a value)", ".5");
+	BAD("{'a': 1}", "c.json:1:2: invalid JSON: expected a key in double quotes or '}'", "single quotes");
+	BAD("{\"a\": tru}", "c.json:1:7: invalid JSON: unexpected character (expected a value)", "tru");
+	BAD("{\"a\": \"x\ty\"}", "c.json:1:9: invalid JSON: control character in a string (it must be escaped)",
+	    "a raw tab in a string");
+	BAD("{\"a\": \"x\\qy\"}", "c.json:1:9: invalid JSON: invalid escape in a string", "an unknown escape");
+	BAD("{\"a\": \"\\u12G4\"}", "c.json:1:8: invalid JSON: invalid \\u escape in a string", "a bad \\u escape");
+	BAD("{\"a\": \"\xc0\xaf\"}", "c.json:1:8: invalid JSON: invalid UTF-8", "an overlong UTF-8 form");
+	BAD("{\"a\": \"\xe0\x80\xaf\"}", "c.json:1:8: invalid JSON: invalid UTF-8", "an overlong 3-byte form");
+	BAD("{\"a\": \"\xed\xa0\x80\"}", "c.json:1:8: invalid JSON: invalid UTF-8", "an encoded surrogate");
+	BAD("{\"a\": \"\xf4\x90\x80\x80\"}", "c.json:1:8: invalid JSON: invalid UTF-8", "a code point above U+10FFFF");
+	BAD("{\"a\": \"\xe2\x82\"}", "c.json:1:8: invalid JSON: invalid UTF-8", "a cut UTF-8 sequence");
+	BAD("{\"a\": \"a\\ud800b\"}", "c.json:1:9: invalid JSON: a lone surrogate escape (\\uD800-\\uDBFF) cannot be kept",
+	    "a lone high surrogate escape");
+	BAD("{\"a\": \"\\udc00\"}", "c.json:1:8: invalid JSON: a lone surrogate escape (\\uDC00-\\uDFFF) cannot be kept",
+	    "a lone low surrogate escape");
+	BAD("{\"a\\u0000b\": 1}", "c.json:1:4: invalid JSON: \\u0000 in a key cannot be kept", "an escaped NUL in a key");
+	BAD("{\"a\" 1}", "c.json:1:6: invalid JSON: expected ':' after a key", "a missing colon");
+	BAD("{\"a\": [1 2]}", "c.json:1:10: invalid JSON: expected ',' or ']'", "a missing comma");
+	BAD("{\"a\": \"x", "c.json:1:9: invalid JSON: unexpected end of input in a string (truncated?)", "a cut string");
 	BAD("{\"a\": 18446744073709551616}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly",
 	    "an integer above the uint64 range");
 	BAD("{\"a\": [\n -9223372036854775809]}",
@@ -131,17 +158,28 @@ int main(void)
 		    "        \"size\": 1\n      }\n    ]\n  }\n}\n",
 		    "two-space input gives two-space output with a final newline");
 	snprintf(in, sizeof(in), "{\"x\": 1, %s", tail);
-	convert_buf(in, 0,
+	convert_buf(in, OCIRL_CONVERT_PRETTY,
 		    "{\n\t\"x\": 1,\n\t\"linux\": {\n\t\t\"namespaces\": [\n\t\t\t{\n\t\t\t\t\"type\": \"network\"\n\t\t\t},\n"
 		    "\t\t\t{\n\t\t\t\t\"type\": \"user\"\n\t\t\t}\n\t\t],\n\t\t\"uidMappings\": [\n\t\t\t{\n"
 		    "\t\t\t\t\"containerID\": 0,\n\t\t\t\t\"hostID\": 1000,\n\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t],\n"
 		    "\t\t\"gidMappings\": [\n\t\t\t{\n\t\t\t\t\"containerID\": 0,\n\t\t\t\t\"hostID\": 1000,\n"
 		    "\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t]\n\t}\n}",
-		    "one-line input gives tabs, no final newline as in the input");
+		    "--pretty on one-line input gives tabs, no final newline as in the input");
 	convert_buf(in, OCIRL_CONVERT_COMPACT,
 		    "{\"x\":1,\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"user\"}],"
 		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
 		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}",
 		    "compact");
+	convert_buf(in, 0,
+		    "{\"x\":1,\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"user\"}],"
+		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}",
+		    "one-line input stays one line");
+	snprintf(in, sizeof(in), "{\n  \"x\": 1,\n  %s\n", tail);
+	convert_buf(in, OCIRL_CONVERT_COMPACT,
+		    "{\"x\":1,\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"user\"}],"
+		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}\n",
+		    "--compact on indented input: one line, final newline kept");
 	return done_testing();
 }
