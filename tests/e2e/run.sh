@@ -1,0 +1,520 @@
+#!/usr/bin/env bash
+# End-to-end suite for oci-rootless: converted configs must start containers
+# under runc and crun as a normal user, and the container must see what the
+# conversion rules promise. Output is TAP. See README.md in this folder.
+#
+# Run as root: OCI_ROOTLESS=/abs/path/to/oci-rootless tests/e2e/run.sh
+# Environment:
+#   OCI_ROOTLESS          the CLI under test (required)
+#   OCIRL_E2E_USER        the unprivileged test user (default ocirl-e2e)
+#   OCIRL_E2E_RUNTIMES    runtimes to run each case under (default "runc crun")
+#   OCIRL_E2E_KEEP=1      keep the temporary folder (its path is printed)
+#   OCIRL_E2E_CASE_TIMEOUT  seconds allowed to one case (default 20)
+set -u
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+E2E_USER=${OCIRL_E2E_USER:-ocirl-e2e}
+RUNTIMES=${OCIRL_E2E_RUNTIMES:-runc crun}
+CASE_TIMEOUT=${OCIRL_E2E_CASE_TIMEOUT:-20}   # seconds for one case (each takes well under one)
+SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PACKAGES=(runc crun uidmap rootlesskit busybox-static jq)
+
+bail() { echo "Bail out! $*"; exit 1; }
+
+# ---------------------------------------------------------------- TAP output
+N=0
+FAILED=0
+ERRS=()
+fail() { ERRS+=("$*"); }
+# report DESC [BUNDLE]: ok / not ok for the assertions collected since the last report
+report() {
+    local desc=$1 b=${2:-} f
+    N=$((N + 1))
+    if [ ${#ERRS[@]} -eq 0 ]; then
+        echo "ok $N - $desc"
+    else
+        FAILED=$((FAILED + 1))
+        echo "not ok $N - $desc"
+        for f in "${ERRS[@]}"; do echo "# $f"; done
+        if [ -n "$b" ]; then
+            for f in context.out hide.err convert.err edit.err run.err run.out; do
+                [ -s "$b/$f" ] && sed "s/^/#   $f: /" "$b/$f" | head -40
+            done
+            [ -s "$b/caller.uid_map" ] && awk '{print "#   caller uid_map: " $1, $2, $3}' "$b/caller.uid_map"
+            [ -s "$b/caller.gid_map" ] && awk '{print "#   caller gid_map: " $1, $2, $3}' "$b/caller.gid_map"
+            [ -s "$b/config.json" ] && jq -c '"config uidMappings: \(.linux.uidMappings) gidMappings: \(.linux.gidMappings)"' \
+                "$b/config.json" 2>/dev/null | sed 's/^/#   /'
+        fi
+    fi
+    ERRS=()
+}
+skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
+
+# ---------------------------------------------------------------- set-up
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP the end-to-end suite must run as root (it installs packages and creates a test user)"; exit 0; }
+[ -n "${OCI_ROOTLESS:-}" ] || bail "OCI_ROOTLESS is not set (absolute path of the oci-rootless binary under test)"
+case $OCI_ROOTLESS in /*) ;; *) OCI_ROOTLESS=$PWD/$OCI_ROOTLESS ;; esac
+[ -x "$OCI_ROOTLESS" ] || bail "OCI_ROOTLESS=$OCI_ROOTLESS is not an executable file"
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "# installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null 2>&1 \
+        || bail "apt-get install ${missing[*]} failed"
+fi
+for c in runc crun newuidmap newgidmap rootlesskit busybox jq unshare runuser; do
+    command -v "$c" > /dev/null || bail "$c not found after installing ${PACKAGES[*]}"
+done
+
+# The unprivileged test user, with subordinate ids.
+if ! id -u "$E2E_USER" > /dev/null 2>&1; then
+    useradd -m -s /bin/sh "$E2E_USER" > /dev/null 2>&1 || bail "useradd $E2E_USER failed"
+fi
+UID_U=$(id -u "$E2E_USER")
+GID_U=$(id -g "$E2E_USER")
+UHOME=$(getent passwd "$E2E_USER" | cut -d: -f6)
+[ -d "$UHOME" ] || UHOME=/
+# first_range FILE: "start count" of the user's first range (by name or number), lowest start first
+first_range() {
+    [ -f "$1" ] || return 0
+    awk -F: -v n="$E2E_USER" -v u="$UID_U" '($1 == n || $1 == u) && $3 > 0 { print $2, $3 }' "$1" | sort -n | head -1
+}
+# next_free FILE: a start above every range in FILE, at least 100000
+next_free() {
+    awk -F: 'BEGIN { m = 100000 } NF >= 3 && $2 + $3 > m { m = $2 + $3 } END { print m }' "$1" 2> /dev/null || echo 100000
+}
+touch /etc/subuid /etc/subgid
+if [ -z "$(first_range /etc/subuid)" ]; then
+    s=$(next_free /etc/subuid); usermod --add-subuids "$s-$((s + 65535))" "$E2E_USER" || bail "usermod --add-subuids failed"
+fi
+if [ -z "$(first_range /etc/subgid)" ]; then
+    s=$(next_free /etc/subgid); usermod --add-subgids "$s-$((s + 65535))" "$E2E_USER" || bail "usermod --add-subgids failed"
+fi
+read -r SUBU_START SUBU_COUNT <<< "$(first_range /etc/subuid)"
+read -r SUBG_START SUBG_COUNT <<< "$(first_range /etc/subgid)"
+[ "$SUBU_COUNT" -ge 1001 ] && [ "$SUBG_COUNT" -ge 1001 ] \
+    || bail "$E2E_USER needs at least 1001 subordinate uids and gids (has $SUBU_COUNT and $SUBG_COUNT)"
+
+# Temporary folder, readable by the test user; removed on exit, with any container left.
+T=$(mktemp -d /tmp/ocirl-e2e.XXXXXX) || bail "mktemp failed"
+chmod 755 "$T"
+CTX_PID=
+kill_tree() { # PID: the process and its descendants, children first
+    local c
+    for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+    kill -TERM "$1" 2> /dev/null
+}
+# kill_containers DIR...: containers still alive under these case folders (the
+# runtime timed out or was killed): their init pids are in the runtimes' state
+# files (runc state.json, crun status); a runtime deletes them when it ends well.
+kill_containers() {
+    local f pid
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        pid=$(jq -r '.init_process_pid // .pid // empty' "$f" 2> /dev/null)
+        case $pid in '' | *[!0-9]*) continue ;; esac
+        # never a root-owned process: container processes belong to the test user or its subordinate ids
+        [ -d "/proc/$pid" ] && [ "$(stat -c %u "/proc/$pid")" != 0 ] && kill -KILL "$pid" 2> /dev/null
+    done
+}
+cleanup() {
+    kill_containers "$T"/b/*/state/*/state.json "$T"/b/*/state/*/status
+    # The case being run when a signal came: its runtime returns once its container is gone.
+    if [ -n "$CTX_PID" ]; then
+        kill_tree "$CTX_PID"
+        wait "$CTX_PID" 2> /dev/null
+    fi
+    if [ "${OCIRL_E2E_KEEP:-0}" = 1 ]; then
+        echo "# kept $T"
+    else
+        rm -rf "$T"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# The CLI must be runnable by the test user; if its folder is not (a clone
+# under /root), run a copy, with the project's own shared libraries beside it.
+as_user_plain() { runuser -u "$E2E_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"; }
+BIN=$OCI_ROOTLESS
+if ! as_user_plain "$BIN" --version > /dev/null 2>&1; then
+    mkdir -p "$T/cli/lib"
+    cp "$OCI_ROOTLESS" "$T/cli/oci-rootless.bin"
+    ldd "$OCI_ROOTLESS" 2> /dev/null | awk '$3 ~ /^\// { print $3 }' | while read -r lib; do
+        case $lib in /lib/* | /lib64/* | /usr/*) ;; *) cp "$lib" "$T/cli/lib/" ;; esac
+    done
+    printf '#!/bin/sh\nLD_LIBRARY_PATH=%s/cli/lib exec %s/cli/oci-rootless.bin "$@"\n' "$T" "$T" > "$T/cli/oci-rootless"
+    chmod -R a+rX "$T/cli"
+    chmod 755 "$T/cli/oci-rootless"
+    BIN=$T/cli/oci-rootless
+    as_user_plain "$BIN" --version > /dev/null 2>&1 \
+        || bail "$E2E_USER cannot run $OCI_ROOTLESS --version, not even a copy in $T/cli"
+fi
+as_user() { as_user_plain OCI_ROOTLESS="$BIN" "$@"; }
+
+# The busybox bundle: a shared read-only rootfs and the default `runc spec`
+# (written as root) with "terminal": false and /report as the process.
+R=$T/rootfs
+mkdir -p "$R/bin" "$R/etc" "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/data" "$R/root"
+cp "$(command -v busybox)" "$R/bin/busybox"
+for a in $("$R/bin/busybox" --list); do [ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"; done
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$R/etc/passwd"
+printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > "$R/etc/group"
+install -m 755 "$HERE/report.sh" "$R/report"
+install -m 755 "$HERE/in-context.sh" "$T/in-context.sh"
+install -m 755 "$HERE/userns-maps.sh" "$T/userns-maps.sh"
+mkdir "$T/spec"
+(cd "$T/spec" && runc spec) || bail "runc spec failed"
+S=$T/spec
+jq --arg root "$R" '.process.terminal = false | .process.args = ["/bin/sh", "/report"] | .root.path = $root' \
+    "$S/config.json" > "$S/default.json" || bail "jq failed on the runc spec"
+jq '.linux.namespaces |= map(select(.type != "network"))' "$S/default.json" > "$S/nonet.json"
+jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64}
+    | .linux.cgroupsPath = "/ocirl-e2e/limits"
+    | .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+                   "options": ["nosuid", "nodev", "mode=755", "uid=1000", "gid=1000"]}]' \
+    "$S/default.json" > "$S/limits.json"
+mkdir "$T/b"
+chmod -R a+rX "$T"
+
+# Facts of the host the assertions compare with.
+HOST_SYSDEV=$(awk '$5 == "/sys" { print $3 }' /proc/self/mountinfo | tail -1)
+HOST_NET=$(ls /sys/class/net | paste -sd' ')
+HYBRID=0
+if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
+    && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2> /dev/null)" ]; then
+    HYBRID=1
+fi
+echo "# test user $E2E_USER uid $UID_U gid $GID_U, subuid $SUBU_START+$SUBU_COUNT, subgid $SUBG_START+$SUBG_COUNT"
+echo "# host /sys dev $HOST_SYSDEV, interfaces: $HOST_NET; hybrid cgroups: $HYBRID; CLI: $BIN"
+
+# Can this machine run anything unprivileged in a user namespace at all?
+NOUSERNS=
+if ! as_user unshare --user --map-root-user --mount true 2> /dev/null; then
+    NOUSERNS="unprivileged user namespaces are not available on this machine"
+fi
+
+# ---------------------------------------------------------------- running a case
+CASE=0
+# run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
+#   CONTEXT: unshare | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
+#   INPUT:   default | nonet | limits (a spec in $S)
+#   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
+run_case() {
+    local ctx=$1 rt=$2 input=$3 edit=$4 hide=0 um gm
+    shift 4
+    CASE=$((CASE + 1))
+    B=$T/b/$CASE-$rt
+    mkdir -p "$B"
+    cp "$S/$input.json" "$B/input.json"
+    chown -R "$E2E_USER:" "$B"
+    [ "$rt" = crun ] && [ "$HYBRID" = 1 ] && hide=1
+    local id=ocirl-e2e-$CASE-$rt
+    # In the background, so that a signal to this script is handled at once (wait is interruptible).
+    case $ctx in
+    unshare)
+        as_user timeout -k 5 "$CASE_TIMEOUT" unshare --user --map-root-user --mount \
+            sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@" ;;
+    rootlesskit)
+        as_user timeout -k 5 "$CASE_TIMEOUT" rootlesskit --net=host --state-dir="$B/rootlesskit" \
+            sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@" ;;
+    maps:*)
+        um=${ctx#maps:}; gm=${um#*:}; um=${um%%:*}
+        as_user timeout -k 5 "$CASE_TIMEOUT" sh "$T/userns-maps.sh" "$um" "$gm" \
+            sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@" ;;
+    plain)
+        # Outside any user namespace; root makes the mount namespace that hides
+        # the cgroup2 hierarchy for crun, then drops to the user.
+        timeout -k 5 "$CASE_TIMEOUT" unshare --mount sh -c \
+            'if [ "$1" = 1 ]; then mount -t tmpfs -o ro none /sys/fs/cgroup/unified || exit 99; fi; shift; exec "$@"' \
+            sh "$hide" runuser -u "$E2E_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" OCI_ROOTLESS="$BIN" \
+            sh "$T/in-context.sh" "$rt" "$B" "$id" 0 "$edit" "$@" ;;
+    esac > "$B/context.out" 2>&1 &
+    CTX_PID=$!
+    wait "$CTX_PID"
+    echo $? > "$B/context.rc"
+    CTX_PID=
+    kill_containers "$B"/state/*/state.json "$B"/state/*/status
+    return 0
+}
+
+rc_of() { cat "$B/$1.rc" 2> /dev/null || echo none; }
+# sect NAME: a section of the container's output
+sect() { awk -v s="== $1" '$0 == s { f = 1; next } /^== / { f = 0 } f' "$B/run.out" 2> /dev/null; }
+# maps NAME: uid_map or gid_map lines, whitespace squeezed, joined with "|"
+maps() { sect "$1" | awk '{ print $1, $2, $3 }' | paste -sd'|'; }
+mount_line() { sect mounts | awk -v d="$1" '$2 == d' | tail -1; }
+mount_opts() { mount_line "$1" | awk '{ print "," $4 "," }'; }
+
+# started: the conversion succeeded, the runtime exited 0 and the process ran to the end
+expect_started() {
+    local c r
+    c=$(rc_of convert); r=$(rc_of run)
+    if [ "$c" != 0 ]; then
+        fail "conversion failed: exit $c (context exit $(rc_of context))"
+        [ -s "$B/context.out" ] && fail "context: $(head -5 "$B/context.out" | paste -sd' ')"
+        return 1
+    fi
+    if [ "$r" != 0 ] || ! grep -qx '== end' "$B/run.out" 2> /dev/null; then
+        fail "container did not run to the end: runtime exit $r"
+        return 1
+    fi
+    sect id | grep -q '^uid=0(root) gid=0(root)' || fail "id: expected uid=0(root) gid=0(root), got: $(sect id)"
+    return 0
+}
+expect_maps() { # uid|gid EXPECTED
+    local got
+    got=$(maps "$1_map")
+    [ "$got" = "$2" ] || fail "container /proc/self/$1_map: expected '$2', got '$got'"
+}
+# expect_devpts_gid5 no|HOSTGID: devpts without a gid= option, or with gid=5,
+# which /proc/mounts shows as the host gid that the container's gid 5 maps to.
+expect_devpts_gid5() {
+    local o
+    o=$(mount_opts /dev/pts)
+    [ -n "$(mount_line /dev/pts)" ] || { fail "no devpts mount on /dev/pts"; return; }
+    case $1:$o in
+    no:*,gid=*) fail "devpts options: expected no gid= (gid 5 is not mapped), got $o" ;;
+    no:*) ;;
+    *:*,gid=$1,*) ;;
+    *) fail "devpts options: expected gid=5, shown as host gid $1 (gid 5 mapped), got $o" ;;
+    esac
+    case $o in *,mode=620,*) ;; *) fail "devpts options: expected mode=620 to be kept, got $o" ;; esac
+}
+expect_mqueue() {
+    mount_line /dev/mqueue | grep -q ' mqueue ' || fail "no mqueue mount on /dev/mqueue: $(sect mounts | paste -sd'|')"
+}
+# The container's own sysfs: a fresh sysfs (another device than the host's)
+# of its network namespace, where only lo exists.
+expect_own_sysfs() {
+    local l dev net
+    l=$(mount_line /sys); dev=$(sect sysdev | tail -1); net=$(sect net | paste -sd' ')
+    case $l in "sysfs /sys sysfs "*) ;; *) fail "/sys: expected a sysfs mount, got '$l'" ;; esac
+    [ -n "$dev" ] && [ "$dev" != "$HOST_SYSDEV" ] || fail "/sys: expected a fresh sysfs, got device $dev (the host's /sys is $HOST_SYSDEV)"
+    [ "$net" = lo ] || fail "/sys/class/net: expected only 'lo' (own network namespace), got '$net'"
+}
+# The read-only bind of the host's /sys: same device, the host's interfaces.
+expect_host_sys_bind() {
+    [ -n "$(mount_line /sys)" ] || { fail "no mount on /sys"; return; }
+    case $(mount_opts /sys) in *,ro,*) ;; *) fail "/sys: expected read-only, got '$(mount_line /sys)'" ;; esac
+    expect_host_sys
+}
+# The host's /sys, bound: same device, the host's interfaces.
+expect_host_sys() {
+    local dev net
+    dev=$(sect sysdev | tail -1); net=$(sect net | paste -sd' ')
+    [ "$dev" = "$HOST_SYSDEV" ] || fail "/sys: expected the host's /sys (device $HOST_SYSDEV) bound, got device '$dev'"
+    [ "$net" = "$HOST_NET" ] || fail "/sys/class/net: expected the host's interfaces '$HOST_NET', got '$net'"
+}
+# expect_failed REGEX: the runtime refused to start the container, with that error
+expect_failed() {
+    local c r
+    c=$(rc_of convert); r=$(rc_of run)
+    if [ "$c" != 0 ]; then fail "conversion failed: exit $c"; return; fi
+    [ "$r" != 0 ] && [ "$r" != none ] || fail "expected the runtime to fail, it exited $r"
+    grep -q '== id' "$B/run.out" 2> /dev/null && fail "expected the container not to start, but its process ran"
+    grep -Eiq "$1" "$B/run.err" 2> /dev/null || fail "expected an error matching /$1/ from the runtime"
+}
+skip_if_no_userns() { [ -z "$NOUSERNS" ] || { skip "$1" "$NOUSERNS"; return 0; }; return 1; }
+
+UIDS="0 0 1|1 1 $SUBU_COUNT"
+GIDS="0 0 1|1 1 $SUBG_COUNT"
+# out-of-order caller maps: lines "1 S+1 1000" then "0 ID 1"
+UNSORTED_U="1 $((SUBU_START + 1)) 1000 0 $UID_U 1"
+UNSORTED_G="1 $((SUBG_START + 1)) 1000 0 $GID_U 1"
+# a gid map unlike the uid map: three lines, out of order, with a hole (gids 21-99)
+DIFF_U="0 $UID_U 1 1 $SUBU_START $SUBU_COUNT"
+DIFF_G="0 $GID_U 1 100 $((SUBG_START + 100)) 50 1 $((SUBG_START + 1)) 20"
+RESTORE_GID5='.mounts |= map(if .destination == "/dev/pts" then .options += ["gid=5"] else . end)'
+RESTORE_SYSFS='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)'
+
+# ---------------------------------------------------------------- the cases
+for rt in $RUNTIMES; do
+    d="$rt: caller in unshare --user --map-root-user --mount, default spec, --mode auto: maps 0 0 1, own sysfs with only lo, devpts without gid=5"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" default "" --mode auto
+        if expect_started; then
+            expect_maps uid "0 0 1"; expect_maps gid "0 0 1"
+            expect_own_sysfs; expect_devpts_gid5 no; expect_mqueue
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: caller in rootlesskit --net=host (newuidmap), default spec: maps 0 0 1 and 1 1 $SUBU_COUNT, devpts keeps gid=5"
+    if ! skip_if_no_userns "$d"; then
+        run_case rootlesskit "$rt" default ""
+        if expect_started; then
+            expect_maps uid "$UIDS"; expect_maps gid "$GIDS"
+            expect_own_sysfs; expect_devpts_gid5 $((SUBG_START + 4)); expect_mqueue
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: caller maps out of order (1 $((SUBU_START + 1)) 1000 before 0 $UID_U 1), --mode userns: container maps sorted, 0 0 1 then 1 1 1000"
+    if ! skip_if_no_userns "$d"; then
+        run_case "maps:$UNSORTED_U:$UNSORTED_G" "$rt" default "" --mode userns
+        if expect_started; then
+            expect_maps uid "0 0 1|1 1 1000"; expect_maps gid "0 0 1|1 1 1000"
+            expect_own_sysfs; expect_devpts_gid5 $((SUBG_START + 5))
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: caller gid map differs from its uid map (3 lines, out of order, a hole): gid mappings come from the gid map"
+    if ! skip_if_no_userns "$d"; then
+        run_case "maps:$DIFF_U:$DIFF_G" "$rt" default "" --mode userns
+        if expect_started; then
+            expect_maps uid "$UIDS"; expect_maps gid "0 0 1|1 1 20|21 100 50"
+            expect_devpts_gid5 $((SUBG_START + 5))
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: as a user would: oci-rootless -i BUNDLE (unshare), then --check finds nothing to change, then $rt run from the bundle folder"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" default "" --in-place
+        [ -s "$B/inplace.out" ] && fail "-i wrote on stdout: $(head -c 200 "$B/inplace.out")"
+        [ "$(rc_of check)" = 0 ] || fail "--check on the converted bundle: expected exit 0 (no change), got $(rc_of check): $(head -5 "$B/check.err" 2> /dev/null | paste -sd' ')"
+        if expect_started; then
+            expect_maps uid "0 0 1"; expect_maps gid "0 0 1"; expect_own_sysfs; expect_devpts_gid5 no
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: default spec without a network namespace (unshare): /sys is the read-only bind of the host's /sys, the host's interfaces show, and it starts"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" nonet ""
+        if expect_started; then
+            expect_maps uid "0 0 1"; expect_host_sys_bind; expect_devpts_gid5 no
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: memory and pids limits, cgroupsPath, tmpfs uid=1000,gid=1000 (unshare): starts, tmpfs drops the unmapped uid/gid"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" limits ""
+        if expect_started; then
+            expect_maps uid "0 0 1"
+            # without uid=/gid= the tmpfs belongs to its mounter, container root;
+            # /proc/mounts shows the owner as host ids
+            case $(mount_opts /data) in
+            ,) fail "no tmpfs on /data" ;;
+            *,uid=$UID_U,gid=$GID_U,*) ;;
+            *) fail "/data tmpfs: expected uid=1000,gid=1000 dropped (not mapped), so owned by container root, shown as uid=$UID_U,gid=$GID_U; got '$(mount_line /data)'" ;;
+            esac
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: memory and pids limits, cgroupsPath, tmpfs uid=1000,gid=1000 (rootlesskit): starts, tmpfs keeps uid=1000,gid=1000"
+    if ! skip_if_no_userns "$d"; then
+        run_case rootlesskit "$rt" limits ""
+        if expect_started; then
+            expect_maps uid "$UIDS"
+            # container 1000 is caller 1000, shown as host ids
+            case $(mount_opts /data) in
+            *,uid=$((SUBU_START + 999)),gid=$((SUBG_START + 999)),*) ;;
+            *) fail "/data tmpfs: expected uid=1000,gid=1000 kept, shown as uid=$((SUBU_START + 999)),gid=$((SUBG_START + 999)); got '$(mount_line /data)'" ;;
+            esac
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: --mode single as the plain user, no user namespace: maps 0 $UID_U 1 and 0 $GID_U 1, own sysfs, devpts without gid=5"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" default "" --mode single
+        if expect_started; then
+            expect_maps uid "0 $UID_U 1"; expect_maps gid "0 $GID_U 1"
+            expect_own_sysfs; expect_devpts_gid5 no; expect_mqueue
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: --mode subid as the plain user: maps 0 $UID_U 1 and 1 $SUBU_START $SUBU_COUNT (runtime calls newuidmap), devpts keeps gid=5"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" default "" --mode subid
+        if expect_started; then
+            expect_maps uid "0 $UID_U 1|1 $SUBU_START $SUBU_COUNT"
+            expect_maps gid "0 $GID_U 1|1 $SUBG_START $SUBG_COUNT"
+            expect_own_sysfs; expect_devpts_gid5 $((SUBG_START + 4)); expect_mqueue
+        fi
+        report "$d" "$B"
+    fi
+
+    # Negative controls: each rule is needed.
+    d="$rt: negative control: the unconverted default spec fails under unshare with the devpts gid=5 error"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" default "" --raw
+        expect_failed 'devpts.*invalid argument'
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: the converted spec with gid=5 put back on /dev/pts fails under unshare"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" default "$RESTORE_GID5"
+        expect_failed 'devpts.*invalid argument'
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: the converted limits spec with its cgroupsPath put back fails under unshare"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" limits '.linux.cgroupsPath = "/ocirl-e2e/limits"'
+        expect_failed 'cgroup.*(permission denied|no such file or directory|operation not permitted)'
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: without a network namespace, a fresh sysfs on /sys is refused (runc) or replaced by the host's (crun)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" nonet "$RESTORE_SYSFS"
+        if [ "$(rc_of run)" = 0 ]; then
+            # crun falls back to binding the host's /sys (read-write) when sysfs is refused
+            expect_started && expect_host_sys
+        else
+            expect_failed 'sysfs.*(operation not permitted|permission denied)'
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: unsorted mappings start but container root lands on the wrong id (only its uid_map shows it)"
+    if ! skip_if_no_userns "$d"; then
+        run_case "maps:$UNSORTED_U:$UNSORTED_G" "$rt" default '.linux.uidMappings = [{"containerID": 0, "hostID": 1, "size": 1000}, {"containerID": 1000, "hostID": 0, "size": 1}]' --mode userns
+        if expect_started; then
+            expect_maps uid "0 1 1000|1000 0 1"
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: gid mappings built from the uid map fail when the gid map is narrower"
+    if ! skip_if_no_userns "$d"; then
+        run_case "maps:$DIFF_U:$DIFF_G" "$rt" default '.linux.gidMappings = .linux.uidMappings' --mode userns
+        expect_failed 'mapping tool not present|gid_map.*operation not permitted'
+        report "$d" "$B"
+    fi
+done
+
+# CLI behaviour that needs the real /proc (no runtime involved).
+d="cli: --mode userns as the plain user outside any user namespace exits 4 and writes nothing on stdout"
+CASE=$((CASE + 1)); B=$T/b/$CASE-cli; mkdir -p "$B"; cp "$S/default.json" "$B/input.json"; chown -R "$E2E_USER:" "$B"
+as_user sh -c 'cd "$1" && "$OCI_ROOTLESS" --mode userns input.json > out.json 2> err.txt; echo $? > rc' sh "$B"
+r=$(cat "$B/rc" 2> /dev/null)
+[ "$r" = 4 ] || fail "exit code: expected 4, got $r; stderr: $(head -3 "$B/err.txt" | paste -sd' ')"
+[ -s "$B/out.json" ] && fail "stdout was not empty: $(head -c 200 "$B/out.json")"
+[ -s "$B/err.txt" ] || fail "no message on stderr"
+report "$d"
+
+d="cli: --mode auto as root outside any user namespace is refused (exit 4), the message names --mode"
+CASE=$((CASE + 1)); B=$T/b/$CASE-cli; mkdir -p "$B"; cp "$S/default.json" "$B/input.json"
+(cd "$B" && env -i PATH="$SAFE_PATH" "$OCI_ROOTLESS" --mode auto input.json > out.json 2> err.txt; echo $? > rc)
+r=$(cat "$B/rc" 2> /dev/null)
+[ "$r" = 4 ] || fail "exit code: expected 4, got $r; stderr: $(head -3 "$B/err.txt" | paste -sd' ')"
+[ -s "$B/out.json" ] && fail "stdout was not empty: $(head -c 200 "$B/out.json")"
+grep -q -- '--mode' "$B/err.txt" || fail "the message does not name --mode: $(head -3 "$B/err.txt" | paste -sd' ')"
+report "$d"
+
+echo "1..$N"
+[ "$FAILED" = 0 ]
