@@ -102,7 +102,32 @@ typedef enum {
 	/** As single, followed by the caller's ranges from /etc/subuid and
 	 *  /etc/subgid, numbered from 1; the runtime calls newuidmap. */
 	OCIRL_MODE_SUBID,
+	/** The caller is inside a user namespace and the container stays in
+	 *  it: no user namespace and no mappings in the config; the ids that
+	 *  count as mapped are the caller's own inside ids. For a runtime run
+	 *  as root inside RootlessKit or Podman's user namespace. */
+	OCIRL_MODE_INHERIT,
 } ocirl_mode;
+
+/** What happens to linux.resources and linux.cgroupsPath. */
+typedef enum {
+	/** Keep what a delegated cgroup v2 subtree can enforce: when the
+	 *  caller's own cgroup is writable by it, the resources of the
+	 *  controllers in its cgroup.controllers stay (devices never), and
+	 *  cgroupsPath stays when it lies under the caller's cgroup; else, as
+	 *  on cgroup v1, everything goes. */
+	OCIRL_CGROUPS_AUTO = 0,
+	/** Remove linux.resources and linux.cgroupsPath. */
+	OCIRL_CGROUPS_DROP,
+	/** Leave them alone. */
+	OCIRL_CGROUPS_KEEP,
+} ocirl_cgroups;
+
+/** The name of a cgroups choice ("auto", "drop", "keep"). */
+OCIRL_EXPORT const char *ocirl_cgroups_name(ocirl_cgroups cgroups);
+
+/** Parses a cgroups choice into *out. Returns 0, or -EINVAL. */
+OCIRL_EXPORT int ocirl_cgroups_parse(ocirl_cgroups *out, const char *name);
 
 /** The name of a mode ("auto", "userns", ...). */
 OCIRL_EXPORT const char *ocirl_mode_name(ocirl_mode mode);
@@ -116,8 +141,8 @@ OCIRL_EXPORT int ocirl_mode_parse(ocirl_mode *out, const char *name);
 typedef struct {
 	unsigned int version;
 	ocirl_mode mode;
-	/** The caller's uid and gid map; default /proc/self/uid_map and
-	 *  /proc/self/gid_map. Also used to tell whether the caller is inside
+	/** The caller's uid and gid map; default PROC_SELF/uid_map and
+	 *  PROC_SELF/gid_map. Also used to tell whether the caller is inside
 	 *  a user namespace (outside, the uid map is "0 0 4294967295"). */
 	const char *uid_map_path;
 	const char *gid_map_path;
@@ -130,11 +155,24 @@ typedef struct {
 	/** Default /etc/subuid and /etc/subgid. */
 	const char *subuid_path;
 	const char *subgid_path;
+	/** What to do with cgroup settings. */
+	ocirl_cgroups cgroups;
+	/** Where the caller's facts are read (default /proc/self): uid_map,
+	 *  gid_map, oom_score_adj, limits, cgroup, mountinfo, ns/{pid,ipc,net,
+	 *  user}. A missing file makes the fix-up that needs it conservative. */
+	const char *proc_self_path;
+	/** The cgroup v2 mount (default /sys/fs/cgroup). */
+	const char *cgroup_root;
+	/** The sources of bind mounts are looked up under this folder to find
+	 *  the flags of the mount they lie on (default: "/"); for a config
+	 *  prepared for another root, and for tests. */
+	const char *source_root;
 } ocirl_options;
 
 #define OCIRL_OPTIONS_VERSION 1
 #define OCIRL_OPTIONS_INIT \
-	{ OCIRL_OPTIONS_VERSION, OCIRL_MODE_AUTO, NULL, NULL, -1, -1, NULL, NULL, NULL }
+	{ OCIRL_OPTIONS_VERSION, OCIRL_MODE_AUTO, NULL, NULL, -1, -1, NULL, NULL, NULL, \
+	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL }
 
 /** Initialises opts to the defaults of the given version. Returns 0, or
  *  -EINVAL for a version this library does not know. */
@@ -226,26 +264,57 @@ OCIRL_EXPORT int ocirl_config_serialize(char **out, size_t *out_len, struct json
 					ocirl_style style, const char *indent, int final_newline,
 					ocirl_error **err);
 
-/** Applies the conversion rules to config in place, with the given
- *  mappings. When changes is not NULL, one entry is added to it for each
- *  change made. Nothing is changed that is already as the rules want it, so
- *  converting twice changes nothing the second time. On error (a field of
- * *  the wrong type, a user namespace joined by path) config may be partly
- *  converted: convert a copy if it must survive.
+/** Everything a conversion needs to know besides the config: the mode's
+ *  mappings and the caller's facts (its oom_score_adj, its hard rlimits,
+ *  its pid, ipc and network namespaces, whether its /dev/mqueue is an mqueue
+ *  mount, its cgroup and whether it is delegated). */
+typedef struct ocirl_context ocirl_context;
+
+/** Resolves the mappings (as ocirl_mappings_resolve()) and reads the
+ *  caller's facts into a new *out, freed with ocirl_context_free(). */
+OCIRL_EXPORT int ocirl_context_new(ocirl_context **out, const ocirl_options *opts, ocirl_error **err);
+
+/** Frees a context; NULL is allowed. */
+OCIRL_EXPORT void ocirl_context_free(ocirl_context *ctx);
+
+/** The mappings of a context (owned by it). */
+OCIRL_EXPORT const ocirl_mappings *ocirl_context_mappings(const ocirl_context *ctx);
+
+/** Applies the conversion rules to config in place, for the given context.
+ *  When changes is not NULL, one entry is added to it for each change made.
+ *  Nothing is changed that is already as the rules want it, so converting
+ *  twice changes nothing the second time. Every field the rules read is
+ *  checked before anything changes: on an error (a field of the wrong type,
+ *  a user namespace joined by path, a process user that is not mapped) the
+ *  config is unchanged, but for running out of memory.
  *
- * The rules, in order:
+ * The rules, in order (lib/convert.c; the README's table says why):
  *  1. linux is created when missing or null; linux.namespaces ends with
- *     exactly one {"type": "user"}; a user namespace with a path is an
- *     error.
- *  2. linux.uidMappings and linux.gidMappings are set to the mappings.
- *  3. Without a network namespace of its own (a "network" entry with no or
- *     an empty path), every mount at /sys or under it is removed and a
- *     read-only recursive bind of the host's /sys is appended.
+ *     exactly one user namespace (none in mode inherit); a user namespace
+ *     joined by path is an error.
+ *  2. linux.uidMappings and linux.gidMappings are set to the mappings
+ *     (removed in mode inherit).
+ *  3. Without a network namespace the container's user namespace owns,
+ *     every mount at /sys or under it is removed and a read-only recursive
+ *     bind of the host's /sys is appended.
  *  4. Mount options uid=N and gid=N stay only when N is mapped.
- *  5. linux.resources and linux.cgroupsPath are removed.
+ *  5. linux.resources and linux.cgroupsPath go (or are kept, or filtered
+ *     by the delegated cgroup v2 controllers: see ocirl_cgroups).
+ *  6. process.user: uid and gid must be mapped; additionalGids are removed
+ *     (single, subid) or filtered to the mapped ones (userns, inherit).
+ *  7. process.oomScoreAdj is raised to the caller's; process.rlimits are
+ *     lowered to the caller's hard limits.
+ *  8. With the caller's pid namespace, /proc becomes a bind of the host's;
+ *     with its ipc namespace, /dev/mqueue and /dev/shm become binds (or
+ *     /dev/mqueue goes when the caller has none).
+ *  9. linux.sysctl: net.* goes with the caller's network namespace, else
+ *     net.ipv4.ping_group_range is narrowed to mapped gids.
+ * 10. Bind mounts get the flags their source's mount has locked (nosuid,
+ *     nodev, noexec, ro, the atime mode).
+ * 11. linux.netDevices and linux.intelRdt are removed.
  */
 OCIRL_EXPORT int ocirl_config_convert(ocirl_changes *changes, struct json_object *config,
-				      const ocirl_mappings *mappings, ocirl_error **err);
+				      const ocirl_context *ctx, ocirl_error **err);
 
 /** Flags for ocirl_buffer_convert(). */
 enum {

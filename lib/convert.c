@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include <json-c/json.h>
 
@@ -56,6 +57,45 @@ static int check_member(struct json_object *obj, const char *key, json_type t, c
 static int nomem(ocirl_error **err)
 {
 	return ocirl__error_nomem(err);
+}
+
+/* The value of a JSON integer that must be in [0, max]; false otherwise. */
+static bool get_uint(struct json_object *v, uint64_t max, uint64_t *out)
+{
+	if (!v || !json_object_is_type(v, json_type_int))
+		return false;
+	int64_t i = json_object_get_int64(v);
+	if (i < 0)
+		return false;
+	uint64_t u = i == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)i;
+	if (u > max)
+		return false;
+	*out = u;
+	return true;
+}
+
+static struct json_object *new_uint(uint64_t v)
+{
+	return v > INT64_MAX ? json_object_new_uint64(v) : json_object_new_int64((int64_t)v);
+}
+
+/* Checks that obj.key, if present and not null, is an integer in [0, max]. */
+static int check_uint(struct json_object *obj, const char *key, uint64_t max, const char *place, ocirl_error **err)
+{
+	struct json_object *v = member(obj, key);
+	uint64_t u;
+	if (v && !get_uint(v, max, &u))
+		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s.%s: expected an integer from 0 to %" PRIu64,
+					place, key, max);
+	return 0;
+}
+
+static bool options_have(struct json_object *opts, const char *opt)
+{
+	for (size_t j = 0, k = opts ? json_object_array_length(opts) : 0; j < k; j++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(opts, j)), opt) == 0)
+			return true;
+	return false;
 }
 
 /* ---- the check of the input ---- */
@@ -125,6 +165,48 @@ static int check_config(struct json_object *config, ocirl_error **err)
 							"%s.options[%zu]: expected a string", place, j);
 		}
 	}
+
+	if ((r = check_member(linux_, "sysctl", json_type_object, "linux", err)) < 0 ||
+	    (r = check_member(linux_, "resources", json_type_object, "linux", err)) < 0 ||
+	    (r = check_member(linux_, "cgroupsPath", json_type_string, "linux", err)) < 0 ||
+	    (r = check_member(config, "process", json_type_object, "", err)) < 0)
+		return r;
+	struct json_object *sysctl = member(linux_, "sysctl");
+	if ((r = check_member(sysctl, "net.ipv4.ping_group_range", json_type_string, "linux.sysctl", err)) < 0)
+		return r;
+	struct json_object *process = member(config, "process");
+	if ((r = check_member(process, "user", json_type_object, "process", err)) < 0 ||
+	    (r = check_member(process, "rlimits", json_type_array, "process", err)) < 0)
+		return r;
+	struct json_object *oom = member(process, "oomScoreAdj");
+	if (oom && !json_object_is_type(oom, json_type_int))
+		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "process.oomScoreAdj: expected an integer");
+	struct json_object *user = member(process, "user");
+	if ((r = check_uint(user, "uid", UINT32_MAX, "process.user", err)) < 0 ||
+	    (r = check_uint(user, "gid", UINT32_MAX, "process.user", err)) < 0 ||
+	    (r = check_member(user, "additionalGids", json_type_array, "process.user", err)) < 0)
+		return r;
+	struct json_object *gids = member(user, "additionalGids");
+	for (size_t i = 0, n = gids ? json_object_array_length(gids) : 0; i < n; i++) {
+		uint64_t g;
+		if (!get_uint(json_object_array_get_idx(gids, i), UINT32_MAX, &g))
+			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL,
+						"process.user.additionalGids[%zu]: expected an integer from 0 to 4294967295", i);
+	}
+	struct json_object *rlimits = member(process, "rlimits");
+	for (size_t i = 0, n = rlimits ? json_object_array_length(rlimits) : 0; i < n; i++) {
+		struct json_object *rl = json_object_array_get_idx(rlimits, i);
+		char place[64];
+		snprintf(place, sizeof(place), "process.rlimits[%zu]", i);
+		if (!rl || !json_object_is_type(rl, json_type_object))
+			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s: expected an object", place);
+		if (!member(rl, "type"))
+			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s.type: expected a string", place);
+		if ((r = check_member(rl, "type", json_type_string, place, err)) < 0 ||
+		    (r = check_uint(rl, "hard", UINT64_MAX, place, err)) < 0 ||
+		    (r = check_uint(rl, "soft", UINT64_MAX, place, err)) < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -145,6 +227,27 @@ static int rule_linux(struct json_object **out, ocirl_changes *changes, struct j
 			       was_null ? "null" : "missing") < 0)
 		return nomem(err);
 	*out = linux_;
+	return 0;
+}
+
+/* Mode inherit: the container stays in the caller's user namespace, so no
+ * plain user entry stays. */
+static int rule_no_user_namespace(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+{
+	struct json_object *old = member(linux_, "namespaces");
+	size_t users = 0;
+	for (size_t i = old ? json_object_array_length(old) : 0; i-- > 0;) {
+		const char *path;
+		if (!is_user_ns(json_object_array_get_idx(old, i), &path))
+			continue;
+		if (json_object_array_del_idx(old, i, 1) < 0)
+			return nomem(err);
+		users++;
+	}
+	if (users && ocirl__changes_add(changes, "linux.namespaces",
+					"removed the user namespace: in mode inherit the container stays in the "
+					"caller's own user namespace") < 0)
+		return nomem(err);
 	return 0;
 }
 
@@ -269,19 +372,48 @@ static int rule_mappings(ocirl_changes *changes, struct json_object *linux_, con
 	return r < 0 ? nomem(err) : 0;
 }
 
+static int rule_no_mappings(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+{
+	static const char *const keys[] = { "uidMappings", "gidMappings" };
+	for (int i = 0; i < 2; i++) {
+		if (!json_object_object_get_ex(linux_, keys[i], NULL))
+			continue;
+		json_object_object_del(linux_, keys[i]);
+		char where[32];
+		snprintf(where, sizeof(where), "linux.%s", keys[i]);
+		if (ocirl__changes_add(changes, where,
+				       "removed: in mode inherit no user namespace is created, so there is nothing "
+				       "to map") < 0)
+			return nomem(err);
+	}
+	return 0;
+}
+
 /* ---- rule 3: /sys without a network namespace of its own ---- */
 
-static bool has_own_network_ns(struct json_object *linux_)
+/* How the container gets a namespace of a type. */
+typedef enum {
+	NS_NEW,         /* an entry without a path: a new one */
+	NS_CALLER,      /* no entry, or a path naming the caller's own */
+	NS_OTHER,       /* a path naming another one (or one we cannot compare) */
+} ns_kind;
+
+static ns_kind namespace_kind(struct json_object *linux_, const char *type, const ocirl_ns_id *caller)
 {
 	struct json_object *nss = member(linux_, "namespaces");
 	for (size_t i = 0, n = nss ? json_object_array_length(nss) : 0; i < n; i++) {
 		struct json_object *ns = json_object_array_get_idx(nss, i);
-		const char *type = member_string(ns, "type");
+		const char *t = member_string(ns, "type");
 		const char *path = member_string(ns, "path");
-		if (type && strcmp(type, "network") == 0 && (!path || !*path))
-			return true;
+		if (!t || strcmp(t, type) != 0)
+			continue;
+		if (!path || !*path)
+			return NS_NEW;
+		ocirl_ns_id id = ocirl__ns_id(path);
+		return caller && caller->known && id.known && id.dev == caller->dev && id.ino == caller->ino ? NS_CALLER
+													 : NS_OTHER;
 	}
-	return false;
+	return NS_CALLER;
 }
 
 /* The destination cleaned as runc does: relative ones are taken from "/". */
@@ -323,10 +455,13 @@ static struct json_object *sys_bind_mount(void)
 }
 
 static int rule_sys(ocirl_changes *changes, struct json_object *config, struct json_object *linux_,
-		    ocirl_error **err)
+		    const ocirl_context *ctx, ocirl_error **err)
 {
-	if (has_own_network_ns(linux_))
-		return 0; /* a fresh sysfs mounts fine in a network namespace the new user namespace owns */
+	ns_kind net = namespace_kind(linux_, "network", &ctx->ns_net);
+	if (net == NS_NEW)
+		return 0; /* a fresh sysfs mounts fine in a network namespace the container's user namespace owns */
+	if (ctx->maps->mode == OCIRL_MODE_INHERIT && net == NS_CALLER && ctx->net_owned_by_own_userns)
+		return 0; /* the caller's user namespace, which the container keeps, owns its network namespace */
 
 	static const char reason[] = "the container has no network namespace of its own, and a fresh "
 				     "sysfs can only be mounted by the user namespace that owns the network "
@@ -439,51 +574,582 @@ static int rule_id_options(ocirl_changes *changes, struct json_object *config, c
 	return 0;
 }
 
-/* ---- rule 5: no cgroup settings ---- */
+/* ---- rule 5: cgroup settings ---- */
 
-static int rule_cgroups(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+static const char why_no_cgroup[] =
+	"a rootless runtime cannot create or join a cgroup to apply limits without a delegated cgroup v2 "
+	"subtree (runc: \"cannot set memory limit: container could not join or create cgroup\")";
+
+static const char why_no_cgroup_path[] =
+	"a rootless runtime cannot create a cgroup at a given path without a delegated cgroup v2 subtree (runc: "
+	"\"mkdir /sys/fs/cgroup/...: permission denied\")";
+
+static int drop_member(ocirl_changes *changes, struct json_object *obj, const char *key, const char *where,
+		       const char *why, ocirl_error **err)
 {
-	static const struct {
-		const char *key, *where, *why;
-	} keys[] = {
-		{ "resources", "linux.resources",
-		  "removed: a rootless runtime cannot create or join a cgroup to apply limits without a "
-		  "delegated cgroup (runc: \"cannot set memory limit: container could not join or create "
-		  "cgroup\")" },
-		{ "cgroupsPath", "linux.cgroupsPath",
-		  "removed: a rootless runtime cannot create a cgroup at a given path without a delegated "
-		  "cgroup (runc: \"mkdir /sys/fs/cgroup/...: permission denied\")" },
-	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (!json_object_object_get_ex(linux_, keys[i].key, NULL))
+	if (!json_object_object_get_ex(obj, key, NULL))
+		return 0;
+	json_object_object_del(obj, key);
+	if (ocirl__changes_add(changes, where, "removed: %s", why) < 0)
+		return nomem(err);
+	return 0;
+}
+
+static bool controller_delegated(const ocirl_context *ctx, const char *name, size_t n)
+{
+	char needle[64];
+	if (n + 3 > sizeof(needle))
+		return false;
+	snprintf(needle, sizeof(needle), " %.*s ", (int)n, name);
+	return ctx->cg_controllers && strstr(ctx->cg_controllers, needle);
+}
+
+/* linux.resources keys and the cgroup v2 controller each needs ("" for none). */
+static const struct {
+	const char *key, *controller;
+} resource_controllers[] = {
+	{ "memory", "memory" }, { "cpu", "cpu" },       { "pids", "pids" },  { "blockIO", "io" },
+	{ "hugepageLimits", "hugetlb" }, { "rdma", "rdma" }, { "network", "" }, { "devices", "" },
+};
+
+static int filter_resources(ocirl_changes *changes, struct json_object *res, const ocirl_context *ctx,
+			    ocirl_error **err)
+{
+	int r;
+	for (size_t i = 0; i < sizeof(resource_controllers) / sizeof(resource_controllers[0]); i++) {
+		const char *key = resource_controllers[i].key, *ctl = resource_controllers[i].controller;
+		if (!json_object_object_get_ex(res, key, NULL))
 			continue;
-		json_object_object_del(linux_, keys[i].key);
-		if (ocirl__changes_add(changes, keys[i].where, "%s", keys[i].why) < 0)
+		if (*ctl && controller_delegated(ctx, ctl, strlen(ctl)))
+			continue;
+		char where[64], why[160];
+		snprintf(where, sizeof(where), "linux.resources.%s", key);
+		if (*ctl)
+			snprintf(why, sizeof(why), "the controller \"%s\" is not in the caller's delegated cgroup.controllers", ctl);
+		else
+			snprintf(why, sizeof(why), "cgroup v2 has no %s controller a rootless runtime can use",
+				 strcmp(key, "devices") == 0 ? "devices" : "network");
+		if ((r = drop_member(changes, res, key, where, why, err)) < 0)
+			return r;
+	}
+	/* cpu.cpus and cpu.mems are the cpuset controller's */
+	struct json_object *cpu = member(res, "cpu");
+	if (cpu && json_object_is_type(cpu, json_type_object) && !controller_delegated(ctx, "cpuset", 6)) {
+		static const char why[] = "the controller \"cpuset\" is not in the caller's delegated cgroup.controllers";
+		if ((r = drop_member(changes, cpu, "cpus", "linux.resources.cpu.cpus", why, err)) < 0 ||
+		    (r = drop_member(changes, cpu, "mems", "linux.resources.cpu.mems", why, err)) < 0)
+			return r;
+	}
+	/* unified: "CONTROLLER.FILE" keys */
+	struct json_object *unified = member(res, "unified");
+	if (unified && json_object_is_type(unified, json_type_object)) {
+		struct lh_entry *e = json_object_get_object(unified)->head;
+		while (e) {
+			struct lh_entry *next = e->next;
+			const char *k = (const char *)lh_entry_k(e);
+			const char *dot = strchr(k, '.');
+			if (!dot || !controller_delegated(ctx, k, (size_t)(dot - k)) || strncmp(k, "cgroup.", 7) == 0) {
+				char where[300];
+				snprintf(where, sizeof(where), "linux.resources.unified.%s", k);
+				if (ocirl__changes_add(changes, where,
+						       "removed: its controller is not in the caller's delegated "
+						       "cgroup.controllers") < 0)
+					return nomem(err);
+				json_object_object_del(unified, k);
+			}
+			e = next;
+		}
+	}
+	return 0;
+}
+
+static int rule_cgroups(ocirl_changes *changes, struct json_object *linux_, const ocirl_context *ctx,
+			ocirl_error **err)
+{
+	if (ctx->cgroups == OCIRL_CGROUPS_KEEP)
+		return 0;
+	int r;
+	if (ctx->cgroups == OCIRL_CGROUPS_DROP || !ctx->cg_delegated) {
+		if ((r = drop_member(changes, linux_, "resources", "linux.resources", why_no_cgroup, err)) < 0 ||
+		    (r = drop_member(changes, linux_, "cgroupsPath", "linux.cgroupsPath", why_no_cgroup_path, err)) < 0)
+			return r;
+		return 0;
+	}
+	/* auto with a delegated cgroup v2 subtree: keep what it can enforce */
+	struct json_object *res = member(linux_, "resources");
+	if (res && (r = filter_resources(changes, res, ctx, err)) < 0)
+		return r;
+	const char *path = member_string(linux_, "cgroupsPath");
+	if (path) {
+		_cleanup_free_ char *clean = ocirl__path_clean(path);
+		if (!clean)
+			return nomem(err);
+		if (!ocirl__path_is_under(clean, ctx->cg_path)) {
+			char why[512];
+			snprintf(why, sizeof(why), "it does not lie under the caller's delegated cgroup %s", ctx->cg_path);
+			if ((r = drop_member(changes, linux_, "cgroupsPath", "linux.cgroupsPath", why, err)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* ---- rule 6: the process's user and groups must be mapped ---- */
+
+static void format_maps(char *buf, size_t size, const ocirl_id_mapping *m, size_t n)
+{
+	ocirl_buf b = { 0 };
+	ocirl__mappings_format(&b, m, n);
+	snprintf(buf, size, "%s", b.failed || !b.data ? "?" : b.data);
+	free(b.data);
+}
+
+/* Refuses a process user whose uid or gid is not mapped; runs before any change. */
+static int check_process_user(struct json_object *config, const ocirl_context *ctx, ocirl_error **err)
+{
+	struct json_object *user = member(member(config, "process"), "user");
+	const ocirl_mappings *m = ctx->maps;
+	static const char *const keys[] = { "uid", "gid" };
+	for (int i = 0; i < 2; i++) {
+		uint64_t id = 0;
+		if (!get_uint(member(user, keys[i]), UINT32_MAX, &id))
+			id = 0; /* absent: the runtime runs the process as 0 */
+		const ocirl_id_mapping *maps = i ? m->gid : m->uid;
+		size_t n = i ? m->n_gid : m->n_uid;
+		if (ocirl__mappings_cover(maps, n, id))
+			continue;
+		char list[256];
+		format_maps(list, sizeof(list), maps, n);
+		return ocirl__error_set(err, OCIRL_ERROR_UNSUPPORTED, EINVAL,
+					"process.user.%s: %s %" PRIu64 " is not mapped in the container (%s mappings "
+					"container:host:size %s, mode %s); map more ids with --mode subid, or run the "
+					"process as a mapped id",
+					keys[i], keys[i], id, keys[i], list, ocirl_mode_name(m->mode));
+	}
+	return 0;
+}
+
+static int rule_additional_gids(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+				ocirl_error **err)
+{
+	struct json_object *user = member(member(config, "process"), "user");
+	struct json_object *gids = member(user, "additionalGids");
+	if (!gids)
+		return 0;
+	ocirl_mode mode = ctx->maps->mode;
+	if (mode == OCIRL_MODE_SINGLE || mode == OCIRL_MODE_SUBID) {
+		return drop_member(changes, user, "additionalGids", "process.user.additionalGids",
+				   "a runtime run by a normal user cannot set additional groups (runc: \"cannot set "
+				   "any additional groups in a rootless container\")",
+				   err);
+	}
+	for (size_t i = json_object_array_length(gids); i-- > 0;) {
+		uint64_t g = 0;
+		get_uint(json_object_array_get_idx(gids, i), UINT32_MAX, &g);
+		if (ocirl__mappings_cover(ctx->maps->gid, ctx->maps->n_gid, g))
+			continue;
+		if (ocirl__changes_add(changes, "process.user.additionalGids",
+				       "dropped gid %" PRIu64 ": it is not mapped in the container (setgroups would "
+				       "fail with \"invalid argument\")",
+				       g) < 0 ||
+		    json_object_array_del_idx(gids, i, 1) < 0)
 			return nomem(err);
 	}
 	return 0;
 }
 
-int ocirl_config_convert(ocirl_changes *changes, struct json_object *config, const ocirl_mappings *mappings,
+/* ---- rule 7: oomScoreAdj and rlimits within the caller's ---- */
+
+static int rule_oom_score_adj(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+			      ocirl_error **err)
+{
+	struct json_object *process = member(config, "process");
+	struct json_object *oom = member(process, "oomScoreAdj");
+	if (!oom || !ctx->oom_known)
+		return 0;
+	int64_t v = json_object_get_int64(oom);
+	if (v >= ctx->oom_score_adj)
+		return 0;
+	if (json_object_object_add(process, "oomScoreAdj", json_object_new_int64(ctx->oom_score_adj)) < 0 ||
+	    ocirl__changes_add(changes, "process.oomScoreAdj",
+			       "raised from %" PRId64 " to %d, the caller's own: lowering it needs CAP_SYS_RESOURCE "
+			       "outside any user namespace (\"failed to write to /proc/self/oom_score_adj: "
+			       "Permission denied\")",
+			       v, ctx->oom_score_adj) < 0)
+		return nomem(err);
+	return 0;
+}
+
+static void format_limit(char *buf, size_t size, uint64_t v)
+{
+	if (v == UINT64_MAX)
+		snprintf(buf, size, "unlimited");
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+static int rule_rlimits(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+			ocirl_error **err)
+{
+	struct json_object *rlimits = member(member(config, "process"), "rlimits");
+	for (size_t i = 0, n = rlimits ? json_object_array_length(rlimits) : 0; i < n; i++) {
+		struct json_object *rl = json_object_array_get_idx(rlimits, i);
+		const char *type = member_string(rl, "type");
+		int idx = ocirl__rlimit_index(type);
+		if (idx < 0 || !ctx->hard_known[idx])
+			continue; /* an unknown type, or a limit we could not read */
+		uint64_t max = ctx->hard[idx], hard = 0, soft = 0;
+		bool has_hard = get_uint(member(rl, "hard"), UINT64_MAX, &hard);
+		bool has_soft = get_uint(member(rl, "soft"), UINT64_MAX, &soft);
+		uint64_t new_hard = has_hard && hard > max ? max : hard;
+		uint64_t new_soft = has_soft && soft > new_hard && has_hard ? new_hard : soft;
+		if (has_soft && new_soft > max)
+			new_soft = max;
+		if (new_hard == hard && new_soft == soft)
+			continue;
+		char where[96], a[32], b[32], c[32], d[32], m[32];
+		snprintf(where, sizeof(where), "process.rlimits[%zu]", i);
+		format_limit(a, sizeof(a), hard);
+		format_limit(b, sizeof(b), new_hard);
+		format_limit(c, sizeof(c), soft);
+		format_limit(d, sizeof(d), new_soft);
+		format_limit(m, sizeof(m), max);
+		if ((new_hard != hard && json_object_object_add(rl, "hard", new_uint(new_hard)) < 0) ||
+		    (new_soft != soft && json_object_object_add(rl, "soft", new_uint(new_soft)) < 0) ||
+		    ocirl__changes_add(changes, where,
+				       "%s lowered to hard %s, soft %s (was %s, %s): the caller's hard limit is %s, and "
+				       "raising a hard limit needs CAP_SYS_RESOURCE outside any user namespace "
+				       "(\"error setting rlimit: operation not permitted\")",
+				       type, b, d, a, c, m) < 0)
+			return nomem(err);
+	}
+	return 0;
+}
+
+/* ---- rule 8: /proc, /dev/mqueue and /dev/shm with the caller's pid and ipc namespaces ---- */
+
+static struct json_object *bind_mount(const char *path)
+{
+	static const char *const opts[] = { "rbind", "nosuid", "noexec", "nodev" };
+	struct json_object *m = json_object_new_object();
+	struct json_object *o = json_object_new_array_ext(4);
+	if (!m || !o) {
+		json_object_put(m);
+		json_object_put(o);
+		return NULL;
+	}
+	bool ok = json_object_object_add(m, "destination", json_object_new_string(path)) == 0 &&
+		  json_object_object_add(m, "type", json_object_new_string("bind")) == 0 &&
+		  json_object_object_add(m, "source", json_object_new_string(path)) == 0;
+	for (size_t i = 0; ok && i < 4; i++)
+		ok = json_object_array_add(o, json_object_new_string(opts[i])) == 0;
+	if (!ok || json_object_object_add(m, "options", o) < 0) {
+		json_object_put(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Index of the mount of the given type at the given (cleaned) destination, or -1. */
+static int find_mount(struct json_object *mounts, const char *dest, const char *type, ocirl_error **err, bool *oom)
+{
+	*oom = false;
+	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(mounts, i);
+		const char *t = member_string(m, "type");
+		if (!t || strcmp(t, type) != 0)
+			continue;
+		_cleanup_free_ char *d = mount_destination(m);
+		if (!d) {
+			*oom = true;
+			return -1;
+		}
+		if (strcmp(d, dest) == 0)
+			return (int)i;
+	}
+	(void)err;
+	return -1;
+}
+
+static int replace_with_bind(ocirl_changes *changes, struct json_object *mounts, const char *dest,
+			     const char *type, const char *why, ocirl_error **err)
+{
+	bool oom;
+	int i = find_mount(mounts, dest, type, err, &oom);
+	if (oom)
+		return nomem(err);
+	if (i < 0)
+		return 0;
+	struct json_object *bind = bind_mount(dest);
+	if (!bind || json_object_array_put_idx(mounts, (size_t)i, bind) < 0)
+		return nomem(err);
+	if (ocirl__changes_add(changes, dest, "replaced the %s mount by a recursive bind of the host's %s: %s", type,
+			       dest, why) < 0)
+		return nomem(err);
+	return 0;
+}
+
+static int rule_shared_pid_ipc(ocirl_changes *changes, struct json_object *config, struct json_object *linux_,
+			       const ocirl_context *ctx, ocirl_error **err)
+{
+	struct json_object *mounts = member(config, "mounts");
+	if (!mounts)
+		return 0;
+	int r;
+	if (namespace_kind(linux_, "pid", &ctx->ns_pid) == NS_CALLER &&
+	    (r = replace_with_bind(changes, mounts, "/proc", "proc",
+				   "the container shares the caller's pid namespace, and a fresh procfs needs a "
+				   "pid namespace its user namespace owns",
+				   err)) < 0)
+		return r;
+	if (namespace_kind(linux_, "ipc", &ctx->ns_ipc) != NS_CALLER)
+		return 0;
+	static const char why_ipc[] = "the container shares the caller's ipc namespace, and a fresh mqueue or "
+				      "shm needs an ipc namespace its user namespace owns";
+	if (ctx->mqueue_mounted) {
+		if ((r = replace_with_bind(changes, mounts, "/dev/mqueue", "mqueue", why_ipc, err)) < 0)
+			return r;
+	} else {
+		bool oom;
+		int i = find_mount(mounts, "/dev/mqueue", "mqueue", err, &oom);
+		if (oom)
+			return nomem(err);
+		if (i >= 0) {
+			if (json_object_array_del_idx(mounts, (size_t)i, 1) < 0 ||
+			    ocirl__changes_add(changes, "/dev/mqueue",
+					       "removed the mqueue mount: the container shares the caller's ipc "
+					       "namespace, whose mqueue cannot be mounted anew, and the caller has no "
+					       "/dev/mqueue to bind") < 0)
+				return nomem(err);
+		}
+	}
+	return replace_with_bind(changes, mounts, "/dev/shm", "tmpfs", why_ipc, err);
+}
+
+/* ---- rule 9: sysctls ---- */
+
+static bool parse_two(const char *s, uint64_t *lo, uint64_t *hi)
+{
+	char *end;
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	unsigned long long a = strtoull(s, &end, 10);
+	if (errno || (*end != ' ' && *end != '\t'))
+		return false;
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*end < '0' || *end > '9')
+		return false;
+	unsigned long long b = strtoull(end, &end, 10);
+	if (errno || *end != '\0')
+		return false;
+	*lo = a;
+	*hi = b;
+	return true;
+}
+
+static int rule_sysctl(ocirl_changes *changes, struct json_object *linux_, const ocirl_context *ctx,
+		       ocirl_error **err)
+{
+	struct json_object *sysctl = member(linux_, "sysctl");
+	if (!sysctl)
+		return 0;
+	if (namespace_kind(linux_, "network", &ctx->ns_net) == NS_CALLER) {
+		struct lh_entry *e = json_object_get_object(sysctl)->head;
+		while (e) {
+			struct lh_entry *next = e->next;
+			const char *k = (const char *)lh_entry_k(e);
+			if (strncmp(k, "net.", 4) == 0) {
+				char where[300];
+				snprintf(where, sizeof(where), "linux.sysctl.%s", k);
+				if (ocirl__changes_add(changes, where,
+						       "removed: the container shares the caller's network namespace, "
+						       "whose sysctls it may not set") < 0)
+					return nomem(err);
+				json_object_object_del(sysctl, k);
+			}
+			e = next;
+		}
+		return 0;
+	}
+	static const char key[] = "net.ipv4.ping_group_range";
+	const char *range = member_string(sysctl, key);
+	uint64_t lo, hi;
+	if (!range || !parse_two(range, &lo, &hi))
+		return 0;
+	/* the lowest and highest mapped gids inside [lo, hi] */
+	bool found = false;
+	uint64_t nlo = 0, nhi = 0;
+	for (size_t i = 0; i < ctx->maps->n_gid; i++) {
+		uint64_t a = ctx->maps->gid[i].container_id, b = a + ctx->maps->gid[i].size - 1;
+		if (b < lo || a > hi)
+			continue;
+		uint64_t x = a > lo ? a : lo, y = b < hi ? b : hi;
+		if (!found || x < nlo)
+			nlo = x;
+		if (!found || y > nhi)
+			nhi = y;
+		found = true;
+	}
+	if (!found)
+		return drop_member(changes, sysctl, key, "linux.sysctl.net.ipv4.ping_group_range",
+				   "no gid in the range is mapped in the container, and the kernel wants both ends "
+				   "mapped",
+				   err);
+	if (nlo == lo && nhi == hi)
+		return 0;
+	char value[64];
+	snprintf(value, sizeof(value), "%" PRIu64 " %" PRIu64, nlo, nhi);
+	if (json_object_object_add(sysctl, key, json_object_new_string(value)) < 0 ||
+	    ocirl__changes_add(changes, "linux.sysctl.net.ipv4.ping_group_range",
+			       "narrowed from \"%s\" to \"%s\", the lowest and highest gids mapped in it: the kernel "
+			       "wants both ends mapped",
+			       range, value) < 0)
+		return nomem(err);
+	return 0;
+}
+
+/* ---- rule 10: bind mounts keep the flags their source's mount has locked ---- */
+
+static bool is_bind(struct json_object *m)
+{
+	const char *type = member_string(m, "type");
+	struct json_object *opts = member(m, "options");
+	return (type && strcmp(type, "bind") == 0) || options_have(opts, "bind") || options_have(opts, "rbind");
+}
+
+static int options_remove(struct json_object *opts, const char *opt, bool *removed)
+{
+	*removed = false;
+	for (size_t j = json_object_array_length(opts); j-- > 0;)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(opts, j)), opt) == 0) {
+			if (json_object_array_del_idx(opts, j, 1) < 0)
+				return -1;
+			*removed = true;
+		}
+	return 0;
+}
+
+static int rule_locked_flags(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+			     ocirl_error **err)
+{
+	static const struct {
+		unsigned long flag;
+		const char *opt, *contrary;
+	} locked[] = {
+		{ ST_NOSUID, "nosuid", "suid" },
+		{ ST_NODEV, "nodev", "dev" },
+		{ ST_NOEXEC, "noexec", "exec" },
+		{ ST_RDONLY, "ro", "rw" },
+		{ ST_NODIRATIME, "nodiratime", "diratime" },
+	};
+	static const char *const atime_opts[] = { "atime", "noatime", "relatime", "norelatime", "strictatime",
+						   "nostrictatime" };
+	struct json_object *mounts = member(config, "mounts");
+	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(mounts, i);
+		const char *source = member_string(m, "source");
+		if (!is_bind(m) || !source || source[0] != '/')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s%s", ctx->source_root ? ctx->source_root : "", source);
+		struct statvfs sv;
+		if (statvfs(path, &sv) < 0)
+			continue; /* a source that does not exist is left alone */
+		const char *dest = member_string(m, "destination");
+		struct json_object *opts = member(m, "options");
+		bool created = false;
+		for (size_t k = 0; k < sizeof(locked) / sizeof(locked[0]); k++) {
+			if (!(sv.f_flag & locked[k].flag) || options_have(opts, locked[k].opt))
+				continue;
+			if (!opts) {
+				opts = json_object_new_array();
+				if (!opts || json_object_object_add(m, "options", opts) < 0)
+					return nomem(err);
+				created = true;
+			}
+			bool removed;
+			if (options_remove(opts, locked[k].contrary, &removed) < 0 ||
+			    json_object_array_add(opts, json_object_new_string(locked[k].opt)) < 0 ||
+			    ocirl__changes_add(changes, dest,
+					       "added option %s%s%s: the source %s lies on a %s mount, a flag a user "
+					       "namespace cannot clear on remount",
+					       locked[k].opt, removed ? " in place of " : "", removed ? locked[k].contrary : "",
+					       source, locked[k].opt) < 0)
+				return nomem(err);
+		}
+		(void)created;
+		/* the atime mode is locked too: any other one asked for fails the remount */
+		const char *want = (sv.f_flag & ST_NOATIME) ? "noatime" : (sv.f_flag & ST_RELATIME) ? "relatime" : "strictatime";
+		bool other = false, have = options_have(opts, want);
+		for (size_t k = 0; k < sizeof(atime_opts) / sizeof(atime_opts[0]); k++)
+			if (strcmp(atime_opts[k], want) != 0 && options_have(opts, atime_opts[k]))
+				other = true;
+		if (!other)
+			continue;
+		for (size_t k = 0; k < sizeof(atime_opts) / sizeof(atime_opts[0]); k++) {
+			bool removed;
+			if (strcmp(atime_opts[k], want) != 0 && options_remove(opts, atime_opts[k], &removed) < 0)
+				return nomem(err);
+		}
+		if ((!have && json_object_array_add(opts, json_object_new_string(want)) < 0) ||
+		    ocirl__changes_add(changes, dest,
+				       "set the atime mode to %s: the source %s lies on a %s mount, and a user namespace "
+				       "cannot change the atime mode on remount",
+				       want, source, want) < 0)
+			return nomem(err);
+	}
+	return 0;
+}
+
+/* ---- rule 11: what no rootless runtime can honour ---- */
+
+static int rule_unsupported(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+{
+	int r;
+	if ((r = drop_member(changes, linux_, "netDevices", "linux.netDevices",
+			     "moving network devices into the container needs CAP_NET_ADMIN over the host's network "
+			     "namespace, which no rootless runtime has",
+			     err)) < 0 ||
+	    (r = drop_member(changes, linux_, "intelRdt", "linux.intelRdt",
+			     "resctrl (Intel RDT) groups can only be written by root", err)) < 0)
+		return r;
+	return 0;
+}
+
+int ocirl_config_convert(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
 			 ocirl_error **err)
 {
 	if (!config || !json_object_is_type(config, json_type_object))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "the config must be a JSON object");
-	if (!mappings)
-		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "no mappings given");
+	if (!ctx || !ctx->maps)
+		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "no context given");
+	const ocirl_mappings *maps = ctx->maps;
+	bool inherit = maps->mode == OCIRL_MODE_INHERIT;
 	int r = check_config(config, err);
-	if (r < 0)
+	if (r < 0 || (r = check_process_user(config, ctx, err)) < 0)
 		return r;
 	struct json_object *linux_ = NULL;
-	if ((r = rule_linux(&linux_, changes, config, err)) < 0 ||
-	    (r = rule_user_namespace(changes, linux_, err)) < 0 ||
-	    (r = rule_mappings(changes, linux_, "uidMappings", mappings->uid, mappings->n_uid, mappings->mode,
-			       false, err)) < 0 ||
-	    (r = rule_mappings(changes, linux_, "gidMappings", mappings->gid, mappings->n_gid, mappings->mode,
-			       true, err)) < 0 ||
-	    (r = rule_sys(changes, config, linux_, err)) < 0 ||
-	    (r = rule_id_options(changes, config, mappings, err)) < 0 ||
-	    (r = rule_cgroups(changes, linux_, err)) < 0)
+	if ((r = rule_linux(&linux_, changes, config, err)) < 0)
+		return r;
+	if (inherit) {
+		if ((r = rule_no_user_namespace(changes, linux_, err)) < 0 || (r = rule_no_mappings(changes, linux_, err)) < 0)
+			return r;
+	} else if ((r = rule_user_namespace(changes, linux_, err)) < 0 ||
+		   (r = rule_mappings(changes, linux_, "uidMappings", maps->uid, maps->n_uid, maps->mode, false, err)) < 0 ||
+		   (r = rule_mappings(changes, linux_, "gidMappings", maps->gid, maps->n_gid, maps->mode, true, err)) < 0)
+		return r;
+	if ((r = rule_sys(changes, config, linux_, ctx, err)) < 0 ||
+	    (r = rule_id_options(changes, config, maps, err)) < 0 ||
+	    (r = rule_cgroups(changes, linux_, ctx, err)) < 0 ||
+	    (r = rule_additional_gids(changes, config, ctx, err)) < 0 ||
+	    (r = rule_oom_score_adj(changes, config, ctx, err)) < 0 ||
+	    (r = rule_rlimits(changes, config, ctx, err)) < 0 ||
+	    (r = rule_shared_pid_ipc(changes, config, linux_, ctx, err)) < 0 ||
+	    (r = rule_sysctl(changes, linux_, ctx, err)) < 0 ||
+	    (r = rule_locked_flags(changes, config, ctx, err)) < 0 ||
+	    (r = rule_unsupported(changes, linux_, err)) < 0)
 		return r;
 	return 0;
 }

@@ -20,6 +20,7 @@ static const char *const mode_names[] = {
 	[OCIRL_MODE_USERNS] = "userns",
 	[OCIRL_MODE_SINGLE] = "single",
 	[OCIRL_MODE_SUBID] = "subid",
+	[OCIRL_MODE_INHERIT] = "inherit",
 };
 
 const char *ocirl_mode_name(ocirl_mode mode)
@@ -368,8 +369,12 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 	if (opts->version != OCIRL_OPTIONS_VERSION)
 		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "options version %u is not supported",
 					opts->version);
-	const char *uid_map_path = opt_path(opts->uid_map_path, "/proc/self/uid_map");
-	const char *gid_map_path = opt_path(opts->gid_map_path, "/proc/self/gid_map");
+	const char *proc_self = opt_path(opts->proc_self_path, "/proc/self");
+	_cleanup_free_ char *def_uid_map = NULL, *def_gid_map = NULL;
+	if (asprintf(&def_uid_map, "%s/uid_map", proc_self) < 0 || asprintf(&def_gid_map, "%s/gid_map", proc_self) < 0)
+		return ocirl__error_nomem(err);
+	const char *uid_map_path = opt_path(opts->uid_map_path, def_uid_map);
+	const char *gid_map_path = opt_path(opts->gid_map_path, def_gid_map);
 	int64_t uid = id_or(opts->uid, (uint32_t)geteuid());
 	int64_t gid = id_or(opts->gid, (uint32_t)getegid());
 	if (uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1)
@@ -385,7 +390,7 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 	_cleanup_free_ ocirl_id_mapping *umap = NULL;
 	size_t n_umap = 0;
 	bool in_userns = false;
-	if (mode == OCIRL_MODE_AUTO || mode == OCIRL_MODE_USERNS) {
+	if (mode == OCIRL_MODE_AUTO || mode == OCIRL_MODE_USERNS || mode == OCIRL_MODE_INHERIT) {
 		r = read_kernel_map(&umap, &n_umap, uid_map_path, err);
 		if (r < 0)
 			goto fail;
@@ -408,12 +413,13 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 	res->mode = mode;
 
 	switch (mode) {
-	case OCIRL_MODE_USERNS: {
+	case OCIRL_MODE_USERNS:
+	case OCIRL_MODE_INHERIT: {
 		if (!in_userns) {
 			r = ocirl__error_set(err, OCIRL_ERROR_UNSUPPORTED, EPERM,
-					     "--mode userns: not inside a user namespace (%s is \"0 0 4294967295\"); "
+					     "--mode %s: not inside a user namespace (%s is \"0 0 4294967295\"); "
 					     "use --mode single or --mode subid",
-					     uid_map_path);
+					     ocirl_mode_name(mode), uid_map_path);
 			goto fail;
 		}
 		_cleanup_free_ ocirl_id_mapping *gmap = NULL;
@@ -426,6 +432,15 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 					     "%s: the caller's user namespace has no %s map yet",
 					     n_umap == 0 ? uid_map_path : gid_map_path, n_umap == 0 ? "uid" : "gid");
 			goto fail;
+		}
+		if (mode == OCIRL_MODE_INHERIT) {
+			/* No new namespace: the ids that count are the caller's own,
+			 * inside (container_id) and outside (host_id) as in its maps. */
+			qsort(umap, n_umap, sizeof(*umap), cmp_container_id);
+			qsort(gmap, n_gmap, sizeof(*gmap), cmp_container_id);
+			res->uid = umap, res->n_uid = n_umap, umap = NULL;
+			res->gid = gmap, res->n_gid = n_gmap, gmap = NULL;
+			break;
 		}
 		r = mappings_from_caller(&res->uid, &res->n_uid, umap, n_umap, uid_map_path, err);
 		if (r < 0)

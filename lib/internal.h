@@ -62,6 +62,48 @@ bool ocirl__mappings_cover(const ocirl_id_mapping *m, size_t n, uint64_t id);
 /* Writes "C:H:S,C:H:S" into b. */
 void ocirl__mappings_format(ocirl_buf *b, const ocirl_id_mapping *m, size_t n);
 
+/* ---- the context: mappings and the caller's facts (lib/caller.c) ---- */
+
+/* A namespace file's identity; known is false when it could not be read. */
+typedef struct {
+	bool known;
+	unsigned long long dev, ino;
+} ocirl_ns_id;
+
+/* The resources of /proc/self/limits, in the order of the kernel's table. */
+#define OCIRL_N_RLIMITS 16
+
+struct ocirl_context {
+	ocirl_mappings *maps;
+	ocirl_cgroups cgroups;
+	char *proc_self;
+
+	bool oom_known;
+	int oom_score_adj;
+
+	bool hard_known[OCIRL_N_RLIMITS];
+	uint64_t hard[OCIRL_N_RLIMITS]; /* UINT64_MAX: unlimited */
+
+	ocirl_ns_id ns_pid, ns_ipc, ns_net;
+	bool net_owned_by_own_userns; /* NS_GET_USERNS of ns/net is ns/user */
+	bool mqueue_mounted;          /* the caller's /dev/mqueue is an mqueue mount */
+
+	bool cg_delegated;   /* cgroup v2, and the caller's cgroup is writable */
+	char *cg_path;       /* the caller's cgroup ("0::" line), when delegated */
+	char *cg_controllers; /* its cgroup.controllers, " memory pids " */
+
+	char *source_root; /* bind sources are looked up under it (NULL: /) */
+};
+
+/* "RLIMIT_NOFILE" -> its index in ctx->hard, or -1. */
+int ocirl__rlimit_index(const char *type);
+/* Reads /proc/self/limits-style text into hard[] and hard_known[]. */
+void ocirl__limits_parse(const char *text, uint64_t *hard, bool *known);
+/* True when the mount at mount_point is of type fstype in mountinfo-style text. */
+bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *fstype);
+/* Identity of the namespace file at path. */
+ocirl_ns_id ocirl__ns_id(const char *path);
+
 /* ---- changes ---- */
 int ocirl__changes_add(ocirl_changes *changes, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

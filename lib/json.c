@@ -520,15 +520,15 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 			 const char *name, const ocirl_options *opts, unsigned int flags, ocirl_error **err)
 {
 	struct json_object *config = NULL;
-	ocirl_mappings *m = NULL;
+	ocirl_context *ctx = NULL;
 	_cleanup_free_ char *indent = NULL;
 	int r = ocirl_config_parse(&config, data, len, name, err);
 	if (r < 0)
 		return r;
-	r = ocirl_mappings_resolve(&m, opts, err);
+	r = ocirl_context_new(&ctx, opts, err);
 	if (r < 0)
 		goto done;
-	r = ocirl_config_convert(changes, config, m, err);
+	r = ocirl_config_convert(changes, config, ctx, err);
 	if (r < 0) {
 		ocirl__error_prefix(err, "%s", name ? name : "<input>");
 		goto done;
@@ -542,7 +542,7 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 	r = ocirl_config_serialize(out, out_len, config, compact ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY, indent,
 				   newline, err);
 done:
-	ocirl_mappings_free(m);
+	ocirl_context_free(ctx);
 	json_object_put(config);
 	return r;
 }

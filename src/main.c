@@ -62,6 +62,14 @@ static void usage(FILE *f)
 		"                        (as runc spec --rootless)\n"
 		"                      subid: as single, then the caller's ranges from\n"
 		"                        /etc/subuid and /etc/subgid (the runtime uses newuidmap)\n"
+		"                      inherit: the caller is in a user namespace and the\n"
+		"                        container stays in it (a runtime run as root inside\n"
+		"                        RootlessKit or Podman's namespace): no user namespace,\n"
+		"                        no mappings; the caller's own ids count as mapped\n"
+		"      --cgroups WHAT  auto (default): keep the limits a delegated cgroup v2\n"
+		"                        subtree can enforce, drop the rest (all on cgroup v1)\n"
+		"                      drop: remove linux.resources and linux.cgroupsPath\n"
+		"                      keep: leave them alone\n"
 		"\n"
 		"Inputs of the modes (defaults: the calling process):\n"
 		"      --uid-map FILE  the caller's uid map (default /proc/self/uid_map)\n"
@@ -72,6 +80,11 @@ static void usage(FILE *f)
 		"      --subgid FILE   subordinate gids (default /etc/subgid)\n"
 		"      --user NAME     the user whose subordinate ids are used (default: the\n"
 		"                      name of the uid; ranges given by number always count)\n"
+		"      --proc-self DIR the caller's /proc/self: maps, oom_score_adj, limits,\n"
+		"                      cgroup, mountinfo, ns/ (default /proc/self)\n"
+		"      --cgroup-root DIR  the cgroup v2 mount (default /sys/fs/cgroup)\n"
+		"      --source-root DIR  look up bind mount sources under DIR to read the flags\n"
+		"                      of their mounts (default /)\n"
 		"      --max-size N    refuse an input larger than N bytes (default %zu)\n"
 		"\n"
 		"  -h, --help          show this help\n"
@@ -200,7 +213,8 @@ static int write_output_file(const char *path, const char *data, size_t len)
 int main(int argc, char **argv)
 {
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
-	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER };
+	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER, OPT_CGROUPS, OPT_PROC_SELF,
+	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -216,6 +230,10 @@ int main(int argc, char **argv)
 		{ "compact", no_argument, NULL, OPT_COMPACT },
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "user", required_argument, NULL, OPT_USER },
+		{ "cgroups", required_argument, NULL, OPT_CGROUPS },
+		{ "proc-self", required_argument, NULL, OPT_PROC_SELF },
+		{ "cgroup-root", required_argument, NULL, OPT_CGROUP_ROOT },
+		{ "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -235,7 +253,7 @@ int main(int argc, char **argv)
 		case 'i': in_place = true; break;
 		case 'm':
 			if (ocirl_mode_parse(&opts.mode, optarg) < 0)
-				return usage_error("unknown mode '%s' (auto, userns, single or subid)", optarg);
+				return usage_error("unknown mode '%s' (auto, userns, single, subid or inherit)", optarg);
 			break;
 		case OPT_UID_MAP: opts.uid_map_path = optarg; break;
 		case OPT_GID_MAP: opts.gid_map_path = optarg; break;
@@ -254,6 +272,13 @@ int main(int argc, char **argv)
 		case OPT_COMPACT: flags = (flags & ~(unsigned)OCIRL_CONVERT_PRETTY) | OCIRL_CONVERT_COMPACT; break;
 		case OPT_PRETTY: flags = (flags & ~(unsigned)OCIRL_CONVERT_COMPACT) | OCIRL_CONVERT_PRETTY; break;
 		case OPT_USER: opts.user_name = optarg; break;
+		case OPT_CGROUPS:
+			if (ocirl_cgroups_parse(&opts.cgroups, optarg) < 0)
+				return usage_error("--cgroups: unknown choice '%s' (auto, drop or keep)", optarg);
+			break;
+		case OPT_PROC_SELF: opts.proc_self_path = optarg; break;
+		case OPT_CGROUP_ROOT: opts.cgroup_root = optarg; break;
+		case OPT_SOURCE_ROOT: opts.source_root = optarg; break;
 		case OPT_MAX_SIZE:
 			if (!parse_size(optarg, &max_size))
 				return usage_error("--max-size: '%s' is not a positive number of bytes", optarg);

@@ -26,9 +26,11 @@ command -v jq >/dev/null || { echo "Bail out! jq is needed"; exit 99; }
 G=$here/../golden
 IN=$G/inputs
 CASES=$G/cases
-# The modes' inputs are always given, so that nothing depends on /proc or /etc.
-SINGLE=(--mode single --uid 1000 --gid 1000)
-USERNS=(--mode userns --uid-map "$G/maps/rootlesskit" --gid-map "$G/maps/rootlesskit")
+# The modes' inputs are always given, so that nothing depends on /proc or /etc:
+# the caller's facts come from an empty fake /proc/self, as in the golden suite.
+HERMETIC=(--proc-self "$G/maps/proc-none" --source-root /nonexistent)
+SINGLE=(--mode single --uid 1000 --gid 1000 "${HERMETIC[@]}")
+USERNS=(--mode userns --uid-map "$G/maps/rootlesskit" --gid-map "$G/maps/rootlesskit" "${HERMETIC[@]}")
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/ocirl-cli.XXXXXX") || exit 99
 trap 'chmod -R u+rwx "$W" 2>/dev/null; rm -rf "$W"' EXIT INT TERM
@@ -265,10 +267,10 @@ end
 # ---- --explain, --compact ----
 
 begin "--explain: one line per change on stderr, the same output on stdout"
-run "${SINGLE[@]}" --explain "$IN/podman-many-mounts.json"
+run "${SINGLE[@]}" --explain "$IN/docker-moby.json"
 expect_rc 0
-expect_stdout_file "$CASES/podman-many-mounts.single/expected.json"
-expect_stderr_file "$CASES/podman-many-mounts.single/expected.stderr"
+expect_stdout_file "$CASES/docker-moby.single/expected.json"
+expect_stderr_file "$CASES/docker-moby.single/expected.stderr"
 expect_stderr_has "/dev/pts: dropped option gid=5: gid 5 is not mapped in the container"
 expect_stderr_has "linux.resources: removed: "
 expect_stderr_has "linux.cgroupsPath: removed: "
@@ -386,12 +388,12 @@ cmp -s "$W/ip/config.json" "$CASES/runc-spec.single/expected.json" || problem "t
 end
 
 begin "--in-place --explain: the changes on stderr"
-cp "$IN/podman-many-mounts.json" "$W/ip/config.json"
+cp "$IN/docker-moby.json" "$W/ip/config.json"
 run "${SINGLE[@]}" --in-place --explain "$W/ip/config.json"
 expect_rc 0
 expect_no_stdout
-expect_stderr_file "$CASES/podman-many-mounts.single/expected.stderr"
-cmp -s "$W/ip/config.json" "$CASES/podman-many-mounts.single/expected.json" || problem "the file does not hold the conversion"
+expect_stderr_file "$CASES/docker-moby.single/expected.stderr"
+cmp -s "$W/ip/config.json" "$CASES/docker-moby.single/expected.json" || problem "the file does not hold the conversion"
 end
 
 begin "--in-place on a bundle folder converts FOLDER/config.json"
@@ -739,7 +741,7 @@ begin "fidelity: unknown fields and untouched values are kept (jq)"
 run "${SINGLE[@]}" "$FID"
 expect_rc 0
 cp "$W/out" "$W/fid.json"
-rest='del(.linux.resources, .linux.cgroupsPath, .linux.namespaces, .linux.uidMappings, .linux.gidMappings, .mounts)'
+rest='del(.linux.resources, .linux.cgroupsPath, .linux.namespaces, .linux.uidMappings, .linux.gidMappings, .mounts, .process.user.additionalGids)'
 [ "$(jq -c "$rest" "$FID")" = "$(jq -c "$rest" "$W/fid.json")" ] || problem "fields other than the converted ones differ"
 jq -e '.vm.hypervisor["x-vm-ext"] and .["x-top-unknown"].nested.flag and .linux["x-linux-ext"].future[1].b == [2, 3]
 	and .mounts[0]["x-mount-ext"].a == [null, true, false] and .hooks["x-hooks-ext"] == []' "$W/fid.json" >/dev/null ||
@@ -750,7 +752,7 @@ jq -e '.mounts[2] | .["x-order"] == 3 and (.options | index("gid=5") | not)' "$W
 end
 
 begin "fidelity: key order is kept at every level; added keys go last"
-[ "$(jq -c 'del(.linux.resources, .linux.cgroupsPath) | del(.mounts[2].options[5]) | [paths | map(tostring) | join(".")]' "$FID")" = \
+[ "$(jq -c 'del(.linux.resources, .linux.cgroupsPath, .process.user.additionalGids) | del(.mounts[2].options[5]) | [paths | map(tostring) | join(".")]' "$FID")" = \
 	"$(jq -c 'del(.linux.uidMappings, .linux.gidMappings) | del(.linux.namespaces[5]) | [paths | map(tostring) | join(".")]' "$W/fid.json")" ] ||
 	problem "the order of keys (or the set of paths) differs"
 [ "$(jq -c '.linux | keys_unsorted' "$W/fid.json")" = '["sysctl","namespaces","maskedPaths","readonlyPaths","x-linux-ext","uidMappings","gidMappings"]' ] ||

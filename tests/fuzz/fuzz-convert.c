@@ -2,7 +2,8 @@
 /*
  * Fuzz target: parse + convert + write, in each mode's kind of mappings.
  * The first byte picks the mappings (userns as under RootlessKit, single,
- * subid with a narrow gid map); the rest is the config. Properties checked
+ * subid with a narrow gid map, inherit), the output style and the caller's
+ * facts (see context_for); the rest is the config. Properties checked
  * beyond "no crash, no leak": a converted config converts to the same bytes
  * with no change reported, and the output parses again.
  */
@@ -12,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "oci-rootless.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -21,14 +22,36 @@ static ocirl_id_mapping single_u[] = { { 0, 1000, 1 } };
 static ocirl_id_mapping single_g[] = { { 0, 1000, 1 } };
 static ocirl_id_mapping subid_u[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
 
-static const ocirl_mappings all_maps[] = {
+static ocirl_mappings all_maps[] = {
 	{ OCIRL_MODE_USERNS, rkit, 2, rkit, 2 },
 	{ OCIRL_MODE_SINGLE, single_u, 1, single_g, 1 },
 	{ OCIRL_MODE_SUBID, subid_u, 2, single_g, 1 },
+	{ OCIRL_MODE_INHERIT, rkit, 2, rkit, 2 },
 };
 
+/* Caller facts: known, so that every fix-up runs; the cgroup one delegated with
+ * a few controllers. The namespace identities are left unknown. */
+static void context_for(ocirl_context *ctx, unsigned char selector)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->maps = &all_maps[selector % 4];
+	ctx->cgroups = (ocirl_cgroups)((selector / 8) % 3);
+	ctx->oom_known = true;
+	ctx->oom_score_adj = 100;
+	for (int i = 0; i < OCIRL_N_RLIMITS; i++) {
+		ctx->hard_known[i] = i % 3 != 0;
+		ctx->hard[i] = i % 2 ? 20000 : UINT64_MAX;
+	}
+	ctx->mqueue_mounted = selector & 32;
+	ctx->net_owned_by_own_userns = selector & 64;
+	ctx->cg_delegated = selector & 128;
+	ctx->cg_path = (char *)"/user.slice/user-1000.slice";
+	ctx->cg_controllers = (char *)" cpu memory pids ";
+	ctx->source_root = (char *)"/nonexistent"; /* no file system lookups while fuzzing */
+}
+
 /* Converts text; returns the output (malloc'd) or NULL on an error of the input. */
-static char *convert_once(const char *text, size_t len, const ocirl_mappings *m, int style, size_t *n_changes,
+static char *convert_once(const char *text, size_t len, const ocirl_context *m, int style, size_t *n_changes,
 			  size_t *out_len)
 {
 	struct json_object *config = NULL;
@@ -64,8 +87,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	const ocirl_mappings *m = &all_maps[data[0] % 3];
-	int style = (data[0] / 3) % 2;
+	ocirl_context ctx;
+	context_for(&ctx, data[0]);
+	const ocirl_context *m = &ctx;
+	int style = (data[0] / 4) % 2;
 	size_t n1 = 0, n2 = 0, len1 = 0, len2 = 0;
 	char *out1 = convert_once((const char *)data + 1, size - 1, m, style, &n1, &len1);
 	if (!out1)

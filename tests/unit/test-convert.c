@@ -11,7 +11,9 @@
 /* single-like mappings: uid 0 -> 1000 and 1..65536 -> 100000...; gid 0 -> 1000 only */
 static ocirl_id_mapping uids[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
 static ocirl_id_mapping gids[] = { { 0, 1000, 1 } };
-static const ocirl_mappings maps = { OCIRL_MODE_SUBID, uids, 2, gids, 1 };
+static ocirl_mappings maps = { OCIRL_MODE_SUBID, uids, 2, gids, 1 };
+/* A context whose caller facts are all unknown, and cgroups dropped. */
+static ocirl_context ctx = { .maps = &maps, .cgroups = OCIRL_CGROUPS_DROP };
 
 static const char *MAPS_JSON = "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
 			       "{\"containerID\":1,\"hostID\":100000,\"size\":65536}],"
@@ -29,7 +31,7 @@ static char *convert(const char *in, char **explained)
 	ocirl_buf b = { 0 };
 	if (ocirl_changes_new(&ch) < 0 || ocirl_config_parse(&o, in, strlen(in), "t", &err) < 0)
 		abort();
-	if (ocirl_config_convert(ch, o, &maps, &err) < 0) {
+	if (ocirl_config_convert(ch, o, &ctx, &err) < 0) {
 		if (asprintf(&out, "error %d: %s", (int)err->kind, err->message) < 0)
 			abort();
 	} else if (ocirl_config_serialize(&out, &len, o, OCIRL_STYLE_COMPACT, NULL, 0, &err) < 0)
@@ -145,7 +147,7 @@ int main(void)
 	check(in, in, "", "rule 2: equal mappings are left as written (key order too)");
 
 	/* rule 3: /sys */
-	const char *mounts = "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	const char *mounts = "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
 			     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\"]},"
 			     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"},"
 			     "{\"destination\":\"//sys/\",\"type\":\"tmpfs\"},"
@@ -159,7 +161,7 @@ int main(void)
 		 "],%s},%s}", MAPS_JSON, mounts);
 	snprintf(want, sizeof(want),
 		 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/run/netns/x\"}," USERNS "],%s},"
-		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+		 "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
 		 "{\"destination\":\"/sysroot\",\"type\":\"bind\",\"source\":\"/a\"},"
 		 "{\"destination\":\"/sys-data\",\"type\":\"bind\",\"source\":\"/b\"}," SYSBIND "]}",
 		 MAPS_JSON);

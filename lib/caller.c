@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The context of a conversion: the mode's mappings and the facts about the
+ * caller that the fix-ups need, read from PROC_SELF (default /proc/self) and
+ * the cgroup v2 mount, so that tests can give fake ones. A fact that cannot
+ * be read stays unknown, and the fix-up that needs it then does the safe
+ * thing (see lib/convert.c).
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/nsfs.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define FACT_FILE_MAX (4 * 1024 * 1024)
+
+static const char *const cgroups_names[] = {
+	[OCIRL_CGROUPS_AUTO] = "auto",
+	[OCIRL_CGROUPS_DROP] = "drop",
+	[OCIRL_CGROUPS_KEEP] = "keep",
+};
+
+const char *ocirl_cgroups_name(ocirl_cgroups cgroups)
+{
+	if ((unsigned)cgroups < sizeof(cgroups_names) / sizeof(cgroups_names[0]))
+		return cgroups_names[cgroups];
+	return "unknown";
+}
+
+int ocirl_cgroups_parse(ocirl_cgroups *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(cgroups_names) / sizeof(cgroups_names[0]); i++)
+		if (name && strcmp(name, cgroups_names[i]) == 0) {
+			*out = (ocirl_cgroups)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* The kernel's names in /proc/self/limits and the OCI names, index for index. */
+static const struct {
+	const char *proc, *oci;
+} rlimits[OCIRL_N_RLIMITS] = {
+	{ "Max cpu time", "RLIMIT_CPU" },
+	{ "Max file size", "RLIMIT_FSIZE" },
+	{ "Max data size", "RLIMIT_DATA" },
+	{ "Max stack size", "RLIMIT_STACK" },
+	{ "Max core file size", "RLIMIT_CORE" },
+	{ "Max resident set", "RLIMIT_RSS" },
+	{ "Max processes", "RLIMIT_NPROC" },
+	{ "Max open files", "RLIMIT_NOFILE" },
+	{ "Max locked memory", "RLIMIT_MEMLOCK" },
+	{ "Max address space", "RLIMIT_AS" },
+	{ "Max file locks", "RLIMIT_LOCKS" },
+	{ "Max pending signals", "RLIMIT_SIGPENDING" },
+	{ "Max msgqueue size", "RLIMIT_MSGQUEUE" },
+	{ "Max nice priority", "RLIMIT_NICE" },
+	{ "Max realtime priority", "RLIMIT_RTPRIO" },
+	{ "Max realtime timeout", "RLIMIT_RTTIME" },
+};
+
+int ocirl__rlimit_index(const char *type)
+{
+	for (int i = 0; i < OCIRL_N_RLIMITS; i++)
+		if (strcmp(type, rlimits[i].oci) == 0)
+			return i;
+	return -1;
+}
+
+static bool parse_limit(const char **p, uint64_t *out)
+{
+	while (**p == ' ')
+		(*p)++;
+	if (strncmp(*p, "unlimited", 9) == 0) {
+		*p += 9;
+		*out = UINT64_MAX;
+		return true;
+	}
+	if (**p < '0' || **p > '9')
+		return false;
+	uint64_t v = 0;
+	while (**p >= '0' && **p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(**p - '0');
+		(*p)++;
+	}
+	*out = v;
+	return true;
+}
+
+void ocirl__limits_parse(const char *text, uint64_t *hard, bool *known)
+{
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		for (int i = 0; i < OCIRL_N_RLIMITS; i++) {
+			size_t n = strlen(rlimits[i].proc);
+			if (strncmp(line, rlimits[i].proc, n) != 0 || line[n] != ' ')
+				continue;
+			const char *p = line + n;
+			uint64_t soft, h;
+			if (parse_limit(&p, &soft) && parse_limit(&p, &h)) {
+				hard[i] = h;
+				known[i] = true;
+			}
+		}
+	}
+}
+
+/* Unescapes mountinfo's octal escapes (\040) of a field into out. */
+static void mountinfo_field(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n && w + 1 < outsz; i++) {
+		if (s[i] == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3') {
+			out[w++] = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
+			i += 3;
+		} else
+			out[w++] = s[i];
+	}
+	out[w] = '\0';
+}
+
+bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *fstype)
+{
+	bool result = false; /* the last mount on mount_point is the one seen */
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		/* fields: id parent major:minor root mount_point options ... - fstype source super */
+		const char *f = line, *end = line + len;
+		const char *fields[5];
+		int k = 0;
+		while (k < 5 && f < end) {
+			fields[k++] = f;
+			const char *sp = memchr(f, ' ', (size_t)(end - f));
+			f = sp ? sp + 1 : end;
+		}
+		const char *sep = NULL;
+		for (const char *q = line; q + 2 < end; q++)
+			if (q[0] == ' ' && q[1] == '-' && q[2] == ' ') {
+				sep = q + 3;
+				break;
+			}
+		if (k == 5 && sep) {
+			const char *mp_end = memchr(fields[4], ' ', (size_t)(end - fields[4]));
+			char mp[4096], type[256];
+			mountinfo_field(fields[4], mp_end ? (size_t)(mp_end - fields[4]) : (size_t)(end - fields[4]), mp,
+					sizeof(mp));
+			const char *t_end = memchr(sep, ' ', (size_t)(end - sep));
+			mountinfo_field(sep, t_end ? (size_t)(t_end - sep) : (size_t)(end - sep), type, sizeof(type));
+			if (strcmp(mp, mount_point) == 0)
+				result = strcmp(type, fstype) == 0;
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return result;
+}
+
+ocirl_ns_id ocirl__ns_id(const char *path)
+{
+	struct stat st;
+	ocirl_ns_id id = { false, 0, 0 };
+	if (stat(path, &st) == 0) {
+		id.known = true;
+		id.dev = (unsigned long long)st.st_dev;
+		id.ino = (unsigned long long)st.st_ino;
+	}
+	return id;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	char *p = NULL;
+	return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
+}
+
+/* Reads DIR/NAME; NULL when it cannot be read (the fact stays unknown). */
+static char *read_fact(const char *dir, const char *name)
+{
+	_cleanup_free_ char *path = join(dir, name);
+	char *text = NULL;
+	size_t len;
+	if (!path || ocirl__file_read(&text, &len, path, FACT_FILE_MAX, NULL) < 0)
+		return NULL;
+	return text;
+}
+
+/* Does the user namespace that owns the caller's network namespace equal its own? */
+static bool net_owned_by_own_userns(const char *proc_self)
+{
+	_cleanup_free_ char *net = join(proc_self, "ns/net"), *user = join(proc_self, "ns/user");
+	if (!net || !user)
+		return false;
+	_cleanup_close_ int fd = open(net, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	_cleanup_close_ int owner = ioctl(fd, NS_GET_USERNS);
+	if (owner < 0)
+		return false; /* not a namespace file, or an old kernel: unknown */
+	struct stat a, b;
+	return fstat(owner, &a) == 0 && stat(user, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
+{
+	_cleanup_free_ char *text = read_fact(ctx->proc_self, "cgroup");
+	if (!text)
+		return;
+	const char *line = strstr(text, "0::");
+	if (!line || (line != text && line[-1] != '\n'))
+		return; /* no cgroup v2 line: v1 */
+	const char *p = line + 3, *eol = strchr(p, '\n');
+	_cleanup_free_ char *path = eol ? strndup(p, (size_t)(eol - p)) : strdup(p);
+	_cleanup_free_ char *dir = NULL, *controllers_file = NULL, *procs = NULL;
+	if (!path || asprintf(&dir, "%s%s", cgroup_root, path) < 0)
+		return;
+	/* cgroup v2 mounted there, and the caller's own cgroup writable by it */
+	controllers_file = join(dir, "cgroup.controllers");
+	procs = join(dir, "cgroup.procs");
+	if (!controllers_file || !procs || access(controllers_file, R_OK) < 0 || access(dir, W_OK) < 0 ||
+	    access(procs, W_OK) < 0)
+		return;
+	char *controllers = NULL;
+	size_t len;
+	if (ocirl__file_read(&controllers, &len, controllers_file, FACT_FILE_MAX, NULL) < 0)
+		return;
+	/* " a b c " so that a controller is found as " name " */
+	for (char *c = controllers; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+	if (asprintf(&ctx->cg_controllers, " %s ", controllers) < 0)
+		ctx->cg_controllers = NULL;
+	free(controllers);
+	if (!ctx->cg_controllers)
+		return;
+	ctx->cg_path = path;
+	path = NULL;
+	ctx->cg_delegated = true;
+}
+
+void ocirl_context_free(ocirl_context *ctx)
+{
+	if (!ctx)
+		return;
+	ocirl_mappings_free(ctx->maps);
+	free(ctx->proc_self);
+	free(ctx->cg_path);
+	free(ctx->cg_controllers);
+	free(ctx->source_root);
+	free(ctx);
+}
+
+const ocirl_mappings *ocirl_context_mappings(const ocirl_context *ctx)
+{
+	return ctx ? ctx->maps : NULL;
+}
+
+int ocirl_context_new(ocirl_context **out, const ocirl_options *opts, ocirl_error **err)
+{
+	ocirl_options defaults = OCIRL_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	ocirl_context *ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return ocirl__error_nomem(err);
+	int r = ocirl_mappings_resolve(&ctx->maps, opts, err);
+	if (r < 0) {
+		ocirl_context_free(ctx);
+		return r;
+	}
+	ctx->cgroups = opts->cgroups;
+	if (opts->source_root && strcmp(opts->source_root, "/") != 0 && !(ctx->source_root = strdup(opts->source_root))) {
+		ocirl_context_free(ctx);
+		return ocirl__error_nomem(err);
+	}
+	ctx->proc_self = strdup(opts->proc_self_path ? opts->proc_self_path : "/proc/self");
+	if (!ctx->proc_self) {
+		ocirl_context_free(ctx);
+		return ocirl__error_nomem(err);
+	}
+
+	_cleanup_free_ char *oom = read_fact(ctx->proc_self, "oom_score_adj");
+	if (oom) {
+		char *end;
+		long v = strtol(oom, &end, 10);
+		if (end != oom && (*end == '\n' || *end == '\0') && v >= -1000 && v <= 1000) {
+			ctx->oom_known = true;
+			ctx->oom_score_adj = (int)v;
+		}
+	}
+	_cleanup_free_ char *limits = read_fact(ctx->proc_self, "limits");
+	if (limits)
+		ocirl__limits_parse(limits, ctx->hard, ctx->hard_known);
+	_cleanup_free_ char *mountinfo = read_fact(ctx->proc_self, "mountinfo");
+	if (mountinfo)
+		ctx->mqueue_mounted = ocirl__mountinfo_is(mountinfo, "/dev/mqueue", "mqueue");
+
+	const char *names[] = { "ns/pid", "ns/ipc", "ns/net" };
+	ocirl_ns_id *ids[] = { &ctx->ns_pid, &ctx->ns_ipc, &ctx->ns_net };
+	for (int i = 0; i < 3; i++) {
+		_cleanup_free_ char *p = join(ctx->proc_self, names[i]);
+		if (p)
+			*ids[i] = ocirl__ns_id(p);
+	}
+	ctx->net_owned_by_own_userns = net_owned_by_own_userns(ctx->proc_self);
+	if (ctx->cgroups == OCIRL_CGROUPS_AUTO)
+		read_cgroup(ctx, opts->cgroup_root ? opts->cgroup_root : "/sys/fs/cgroup");
+	*out = ctx;
+	return 0;
+}
