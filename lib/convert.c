@@ -743,11 +743,13 @@ static int rule_additional_gids(ocirl_changes *changes, struct json_object *conf
 				   "any additional groups in a rootless container\")",
 				   err);
 	}
-	for (size_t i = json_object_array_length(gids); i-- > 0;) {
+	for (size_t i = 0; i < json_object_array_length(gids);) {
 		uint64_t g = 0;
 		get_uint(json_object_array_get_idx(gids, i), UINT32_MAX, &g);
-		if (ocirl__mappings_cover(ctx->maps->gid, ctx->maps->n_gid, g))
+		if (ocirl__mappings_cover(ctx->maps->gid, ctx->maps->n_gid, g)) {
+			i++;
 			continue;
+		}
 		if (ocirl__changes_add(changes, "process.user.additionalGids",
 				       "dropped gid %" PRIu64 ": it is not mapped in the container (setgroups would "
 				       "fail with \"invalid argument\")",
@@ -814,13 +816,20 @@ static int rule_rlimits(ocirl_changes *changes, struct json_object *config, cons
 		format_limit(c, sizeof(c), soft);
 		format_limit(d, sizeof(d), new_soft);
 		format_limit(m, sizeof(m), max);
+		char what[160];
+		if (has_hard && has_soft)
+			snprintf(what, sizeof(what), "hard %s, soft %s (was %s, %s)", b, d, a, c);
+		else if (has_hard)
+			snprintf(what, sizeof(what), "hard %s (was %s)", b, a);
+		else
+			snprintf(what, sizeof(what), "soft %s (was %s)", d, c);
 		if ((new_hard != hard && json_object_object_add(rl, "hard", new_uint(new_hard)) < 0) ||
 		    (new_soft != soft && json_object_object_add(rl, "soft", new_uint(new_soft)) < 0) ||
 		    ocirl__changes_add(changes, where,
-				       "%s lowered to hard %s, soft %s (was %s, %s): the caller's hard limit is %s, and "
-				       "raising a hard limit needs CAP_SYS_RESOURCE outside any user namespace "
-				       "(\"error setting rlimit: operation not permitted\")",
-				       type, b, d, a, c, m) < 0)
+				       "%s lowered to %s: the caller's hard limit is %s, and raising a hard limit needs "
+				       "CAP_SYS_RESOURCE outside any user namespace (\"error setting rlimit: operation "
+				       "not permitted\")",
+				       type, what, m) < 0)
 			return nomem(err);
 	}
 	return 0;
@@ -1001,11 +1010,12 @@ static int rule_sysctl(ocirl_changes *changes, struct json_object *linux_, const
 		return 0;
 	char value[64];
 	snprintf(value, sizeof(value), "%" PRIu64 " %" PRIu64, nlo, nhi);
-	if (json_object_object_add(sysctl, key, json_object_new_string(value)) < 0 ||
-	    ocirl__changes_add(changes, "linux.sysctl.net.ipv4.ping_group_range",
+	/* explain first: replacing the value frees the old string */
+	if (ocirl__changes_add(changes, "linux.sysctl.net.ipv4.ping_group_range",
 			       "narrowed from \"%s\" to \"%s\", the lowest and highest gids mapped in it: the kernel "
 			       "wants both ends mapped",
-			       range, value) < 0)
+			       range, value) < 0 ||
+	    json_object_object_add(sysctl, key, json_object_new_string(value)) < 0)
 		return nomem(err);
 	return 0;
 }
@@ -1130,8 +1140,9 @@ int ocirl_config_convert(ocirl_changes *changes, struct json_object *config, con
 	int r = check_config(config, err);
 	if (r < 0 || (r = check_process_user(config, ctx, err)) < 0)
 		return r;
-	struct json_object *linux_ = NULL;
-	if ((r = rule_linux(&linux_, changes, config, err)) < 0)
+	/* In mode inherit nothing is added to linux: a missing one stays missing. */
+	struct json_object *linux_ = member(config, "linux");
+	if (!inherit && (r = rule_linux(&linux_, changes, config, err)) < 0)
 		return r;
 	if (inherit) {
 		if ((r = rule_no_user_namespace(changes, linux_, err)) < 0 || (r = rule_no_mappings(changes, linux_, err)) < 0)

@@ -2,6 +2,7 @@
 /* Unit tests: each conversion rule on small configs, with its explanation. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 
 #include <json-c/json.h>
 
@@ -14,6 +15,8 @@ static ocirl_id_mapping gids[] = { { 0, 1000, 1 } };
 static ocirl_mappings maps = { OCIRL_MODE_SUBID, uids, 2, gids, 1 };
 /* A context whose caller facts are all unknown, and cgroups dropped. */
 static ocirl_context ctx = { .maps = &maps, .cgroups = OCIRL_CGROUPS_DROP };
+/* The context the next conversions use. */
+static const ocirl_context *cur = &ctx;
 
 static const char *MAPS_JSON = "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
 			       "{\"containerID\":1,\"hostID\":100000,\"size\":65536}],"
@@ -31,7 +34,7 @@ static char *convert(const char *in, char **explained)
 	ocirl_buf b = { 0 };
 	if (ocirl_changes_new(&ch) < 0 || ocirl_config_parse(&o, in, strlen(in), "t", &err) < 0)
 		abort();
-	if (ocirl_config_convert(ch, o, &ctx, &err) < 0) {
+	if (ocirl_config_convert(ch, o, cur, &err) < 0) {
 		if (asprintf(&out, "error %d: %s", (int)err->kind, err->message) < 0)
 			abort();
 	} else if (ocirl_config_serialize(&out, &len, o, OCIRL_STYLE_COMPACT, NULL, 0, &err) < 0)
@@ -227,5 +230,241 @@ int main(void)
 		    "error 1: mounts[0].options: expected an array", "mount options that are a string");
 	check_error("{\"mounts\":[{\"destination\":\"/a\",\"source\":false}]}",
 		    "error 1: mounts[0].source: expected a string", "a mount source that is a boolean");
+
+	/* ---------------- issue 6: the caller's facts ---------------- */
+	static ocirl_id_mapping rk[] = { { 0, 0, 1 }, { 1, 1, 65536 } };
+	static ocirl_mappings inh = { OCIRL_MODE_INHERIT, rk, 2, rk, 2 };
+	static ocirl_mappings sgl_u = { OCIRL_MODE_SINGLE, uids, 1, gids, 1 };
+	static ocirl_mappings uns = { OCIRL_MODE_USERNS, rk, 2, gids, 1 };
+	ocirl_context fx = { .maps = &inh, .cgroups = OCIRL_CGROUPS_DROP };
+	cur = &fx;
+
+	/* mode inherit */
+	check("{\"linux\":{\"namespaces\":[" NETNS "," USERNS "],\"uidMappings\":[],\"gidMappings\":[]}}",
+	      "{\"linux\":{\"namespaces\":[" NETNS "]}}",
+	      "linux.namespaces: removed the user namespace: in mode inherit|linux.uidMappings: removed|linux.gidMappings: removed",
+	      "inherit: no user namespace and no mappings");
+	const char *nonet = "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\","
+			    "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\","
+			    "\"uid=65537\"]}]}";
+	fx.net_owned_by_own_userns = true;
+	check(nonet,
+	      "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\","
+	      "\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
+	      "/t: dropped option uid=65537",
+	      "inherit: /sys stays when the caller's user namespace owns its network namespace; ids are the caller's inside ids");
+	fx.net_owned_by_own_userns = false;
+	check(nonet,
+	      "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\","
+	      "\"options\":[\"uid=65536\"]}," SYSBIND "]}",
+	      "/sys: removed this sysfs mount|/sys: added a read-only recursive bind|/t: dropped option uid=65537",
+	      "inherit: /sys is bound when the network namespace belongs to another user namespace");
+
+	/* rule 6: the process user */
+	fx.maps = &sgl_u;
+	check_error("{\"process\":{\"user\":{\"uid\":0,\"gid\":5}}}",
+		    "error 2: process.user.gid: gid 5 is not mapped in the container (gid mappings container:host:size "
+		    "0:1000:1, mode single); map more ids with --mode subid, or run the process as a mapped id",
+		    "rule 6: an unmapped process gid is refused, naming the id and the mappings");
+	check_error("{\"process\":{\"user\":{\"uid\":1}}}",
+		    "error 2: process.user.uid: uid 1 is not mapped in the container (uid mappings container:host:size "
+		    "0:1000:1, mode single); map more ids with --mode subid, or run the process as a mapped id",
+		    "rule 6: an unmapped process uid is refused");
+	check_error("{\"process\":{\"user\":{\"uid\":-1}}}", "error 1: process.user.uid: expected an integer from 0 to 4294967295",
+		    "a negative uid is invalid input");
+	snprintf(want, sizeof(want), "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}},\"linux\":{\"namespaces\":[" NETNS "," USERNS
+		 "],\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],\"gidMappings\":[{\"containerID\":0,"
+		 "\"hostID\":1000,\"size\":1}]}}");
+	snprintf(in, sizeof(in), "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[0,5]}},\"linux\":{\"namespaces\":["
+		 NETNS "]}}");
+	check(in, want, "linux.namespaces|linux.uidMappings|linux.gidMappings|process.user.additionalGids: removed: a runtime run by a normal user",
+	      "rule 6: single removes every additional gid");
+	fx.maps = &uns;
+	snprintf(in, sizeof(in), "{\"process\":{\"user\":{\"additionalGids\":[0,5,0]}},\"linux\":{\"namespaces\":[" NETNS "," USERNS
+		 "],\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":65536}],"
+		 "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}");
+	char in2[4096];
+	snprintf(in2, sizeof(in2), "%s", in);
+	char *p5 = strstr(in2, "[0,5,0]");
+	memcpy(p5, "[0,0]  ", 7);
+	/* (the want is the input with 5 dropped) */
+	snprintf(want, sizeof(want), "{\"process\":{\"user\":{\"additionalGids\":[0,0]}},\"linux\":{\"namespaces\":[" NETNS "," USERNS
+		 "],\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":65536}],"
+		 "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}");
+	check(in, want, "process.user.additionalGids: dropped gid 5: it is not mapped", "rule 6: userns keeps the mapped additional gids");
+
+	/* rule 7: oomScoreAdj and rlimits */
+	fx.maps = &inh;
+	fx.net_owned_by_own_userns = true; /* keep /sys out of the way */
+	fx.oom_known = true;
+	fx.oom_score_adj = 100;
+	check("{\"process\":{\"oomScoreAdj\":-999}}", "{\"process\":{\"oomScoreAdj\":100}}",
+	      "process.oomScoreAdj: raised from -999 to 100, the caller's own", "rule 7: oomScoreAdj raised to the caller's");
+	check("{\"process\":{\"oomScoreAdj\":500}}", "{\"process\":{\"oomScoreAdj\":500}}", "",
+	      "rule 7: an oomScoreAdj above the caller's stays");
+	fx.oom_known = false;
+	check("{\"process\":{\"oomScoreAdj\":-999}}", "{\"process\":{\"oomScoreAdj\":-999}}", "",
+	      "rule 7: an unknown caller oom_score_adj changes nothing");
+	int nofile = ocirl__rlimit_index("RLIMIT_NOFILE"), core = ocirl__rlimit_index("RLIMIT_CORE");
+	fx.hard_known[nofile] = true;
+	fx.hard[nofile] = 20000;
+	fx.hard_known[core] = true;
+	fx.hard[core] = UINT64_MAX;
+	check("{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1048576,\"soft\":1024,\"x\":1},"
+	      "{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,\"soft\":18446744073709551615},"
+	      "{\"type\":\"RLIMIT_NOFILE\",\"soft\":30000},"
+	      "{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,\"soft\":18446744073709551615},"
+	      "{\"type\":\"RLIMIT_STACK\",\"hard\":99999999999},{\"type\":\"RLIMIT_BOGUS\",\"hard\":1}]}}",
+	      "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":20000,\"soft\":1024,\"x\":1},"
+	      "{\"type\":\"RLIMIT_NOFILE\",\"hard\":20000,\"soft\":20000},"
+	      "{\"type\":\"RLIMIT_NOFILE\",\"soft\":20000},"
+	      "{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,\"soft\":18446744073709551615},"
+	      "{\"type\":\"RLIMIT_STACK\",\"hard\":99999999999},{\"type\":\"RLIMIT_BOGUS\",\"hard\":1}]}}",
+	      "process.rlimits[0]: RLIMIT_NOFILE lowered to hard 20000, soft 1024 (was 1048576, 1024)|"
+	      "process.rlimits[1]: RLIMIT_NOFILE lowered to hard 20000, soft 20000 (was unlimited, unlimited)|"
+	      "process.rlimits[2]: RLIMIT_NOFILE lowered to soft 20000 (was 30000)",
+	      "rule 7: rlimits lowered to the caller's hard limit, unlimited understood, unknown left alone");
+	check_error("{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":-1}]}}",
+		    "error 1: process.rlimits[0].hard: expected an integer from 0 to 18446744073709551615",
+		    "a negative rlimit is invalid input");
+
+	/* rule 8: shared pid and ipc namespaces */
+	const char *pm = "\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"/proc\",\"type\":\"proc\","
+			 "\"source\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
+			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]";
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS "]},%s}", pm);
+	fx.mqueue_mounted = true;
+	check(in,
+	      "{\"linux\":{\"namespaces\":[" NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
+	      "{\"destination\":\"/proc\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]},"
+	      "{\"destination\":\"/dev/mqueue\",\"type\":\"bind\",\"source\":\"/dev/mqueue\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]},"
+	      "{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":\"/dev/shm\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]},"
+	      "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+	      "/proc: replaced the proc mount by a recursive bind of the host's /proc|/dev/mqueue: replaced the mqueue mount|"
+	      "/dev/shm: replaced the tmpfs mount",
+	      "rule 8: with the caller's pid and ipc namespaces, /proc, /dev/mqueue and /dev/shm become binds in place");
+	fx.mqueue_mounted = false;
+	check(in,
+	      "{\"linux\":{\"namespaces\":[" NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
+	      "{\"destination\":\"/proc\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]},"
+	      "{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":\"/dev/shm\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]},"
+	      "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+	      "/proc: replaced|/dev/mqueue: removed the mqueue mount|/dev/shm: replaced",
+	      "rule 8: without an mqueue on the caller's /dev/mqueue, the mount goes");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", pm);
+	check(in, in, "", "rule 8: new pid and ipc namespaces: nothing changes");
+	/* a path naming the caller's own namespace counts as shared */
+	char nsfile[] = "/tmp/ocirl-ns-XXXXXX";
+	int nsfd = mkstemp(nsfile);
+	fx.ns_pid = ocirl__ns_id(nsfile);
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\",\"path\":\"%s\"},{\"type\":\"ipc\",\"path\":\"/\"}]},"
+		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]}", nsfile);
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\",\"path\":\"%s\"},{\"type\":\"ipc\",\"path\":\"/\"}]},"
+		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]},"
+		 "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]}", nsfile);
+	check(in, want, "/proc: replaced", "rule 8: a pid namespace path naming the caller's own is shared; another ipc one is not");
+	close(nsfd);
+	unlink(nsfile);
+
+	/* rule 9: sysctls */
+	check("{\"linux\":{\"sysctl\":{\"kernel.shmmax\":\"1\",\"net.ipv4.ip_forward\":\"1\",\"net.core.somaxconn\":\"1\"}}}",
+	      "{\"linux\":{\"sysctl\":{\"kernel.shmmax\":\"1\"}}}",
+	      "linux.sysctl.net.ipv4.ip_forward: removed: the container shares the caller's network namespace|linux.sysctl.net.core.somaxconn: removed",
+	      "rule 9: net.* sysctls go with the caller's network namespace");
+	fx.maps = &uns; /* gids: 0 only */
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS "," USERNS "],%s,\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 2147483647\"}}}",
+		 "\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":65536}],"
+		 "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]");
+	snprintf(want, sizeof(want), "%s", in);
+	memcpy(strstr(want, "0 2147483647"), "0 0\"}}}", 8);
+	check(in, want, "linux.sysctl.net.ipv4.ping_group_range: narrowed from \"0 2147483647\" to \"0 0\"",
+	      "rule 9: ping_group_range narrowed to the mapped gids");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS "," USERNS "],%s,\"sysctl\":{\"net.ipv4.ping_group_range\":\"1 5\"}}}",
+		 "\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":65536}],"
+		 "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]");
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" NETNS "," USERNS "],%s,\"sysctl\":{}}}",
+		 "\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":65536}],"
+		 "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]");
+	check(in, want, "linux.sysctl.net.ipv4.ping_group_range: removed: no gid in the range is mapped",
+	      "rule 9: ping_group_range removed when no gid in it is mapped");
+
+	/* rule 10: locked flags of bind sources. The flags of /proc's mount differ
+	 * between machines, so the expectation is built from statvfs(); the e2e
+	 * suite checks every flag on a tmpfs it mounts with all of them. */
+	fx.maps = &inh;
+	fx.net_owned_by_own_userns = true;
+	struct statvfs sv;
+	if (statvfs("/proc", &sv) == 0) {
+		const char *atime = (sv.f_flag & ST_NOATIME) ? "noatime" : (sv.f_flag & ST_RELATIME) ? "relatime" : "strictatime";
+		const char *other = strcmp(atime, "strictatime") == 0 ? "noatime" : "strictatime";
+		char p_opts[256] = "\"rbind\"", q_opts[256] = "\"bind\",\"nosuid\"", ex[1024] = "";
+		bool p_exec = true;
+		if (sv.f_flag & ST_NOSUID) {
+			strcat(p_opts, ",\"nosuid\"");
+			strcat(ex, "/p: added option nosuid|");
+		}
+		if (sv.f_flag & ST_NODEV) {
+			strcat(p_opts, ",\"nodev\"");
+			strcat(q_opts, ",\"nodev\"");
+			strcat(ex, "/p: added option nodev|");
+		}
+		if (sv.f_flag & ST_NOEXEC) {
+			strcat(p_opts, ",\"noexec\"");
+			strcat(q_opts, ",\"noexec\"");
+			strcat(ex, "/p: added option noexec in place of exec|");
+			p_exec = false;
+		}
+		char p_final[300];
+		snprintf(p_final, sizeof(p_final), "%s%s,\"%s\"", p_exec ? "\"rbind\",\"exec\"" : p_opts,
+			 p_exec ? p_opts + 7 : "", atime);
+		snprintf(ex + strlen(ex), sizeof(ex) - strlen(ex), "/p: set the atime mode to %s", atime);
+		if (sv.f_flag & ST_NODEV)
+			strcat(ex, "|/q: added option nodev");
+		if (sv.f_flag & ST_NOEXEC)
+			strcat(ex, "|/q: added option noexec");
+		snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":["
+			 "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/proc/self\",\"options\":[\"rbind\",\"exec\",\"%s\"]},"
+			 "{\"destination\":\"/q\",\"type\":\"none\",\"source\":\"/proc\",\"options\":[\"bind\",\"nosuid\"]},"
+			 "{\"destination\":\"/r\",\"type\":\"bind\",\"source\":\"/nonexistent/x\",\"options\":[\"rbind\"]},"
+			 "{\"destination\":\"/s\",\"type\":\"tmpfs\",\"source\":\"/proc\"}]}", other);
+		snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":["
+			 "{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/proc/self\",\"options\":[%s]},"
+			 "{\"destination\":\"/q\",\"type\":\"none\",\"source\":\"/proc\",\"options\":[%s]},"
+			 "{\"destination\":\"/r\",\"type\":\"bind\",\"source\":\"/nonexistent/x\",\"options\":[\"rbind\"]},"
+			 "{\"destination\":\"/s\",\"type\":\"tmpfs\",\"source\":\"/proc\"}]}", p_final, q_opts);
+		check(in, want, ex, "rule 10: bind mounts get their source mount's locked flags and atime mode; others and missing sources stay");
+	}
+
+	/* rule 11 */
+	check("{\"linux\":{\"netDevices\":{\"eth1\":{}},\"intelRdt\":{\"closID\":\"x\"},\"z\":1}}", "{\"linux\":{\"z\":1}}",
+	      "linux.netDevices: removed|linux.intelRdt: removed", "rule 11: netDevices and intelRdt are removed");
+
+	/* rule 5 with a delegated cgroup v2 subtree */
+	fx.cgroups = OCIRL_CGROUPS_AUTO;
+	fx.cg_delegated = true;
+	fx.cg_path = (char *)"/user.slice/u";
+	fx.cg_controllers = (char *)" cpu memory pids ";
+	const char *res = "\"resources\":{\"devices\":[{\"allow\":false}],\"memory\":{\"limit\":1},\"cpu\":{\"shares\":2,\"cpus\":\"0\","
+			  "\"mems\":\"0\"},\"pids\":{\"limit\":3},\"blockIO\":{\"weight\":4},\"hugepageLimits\":[],\"network\":{},"
+			  "\"unified\":{\"memory.high\":\"5\",\"io.max\":\"6\",\"cgroup.freeze\":\"0\"},\"x-new\":7}";
+	snprintf(in, sizeof(in), "{\"linux\":{%s,\"cgroupsPath\":\"/user.slice/u/../u/c1\"}}", res);
+	check(in, "{\"linux\":{\"resources\":{\"memory\":{\"limit\":1},\"cpu\":{\"shares\":2},\"pids\":{\"limit\":3},"
+		  "\"unified\":{\"memory.high\":\"5\"},\"x-new\":7},\"cgroupsPath\":\"/user.slice/u/../u/c1\"}}",
+	      "linux.resources.blockIO: removed: the controller \"io\" is not in the caller's delegated|linux.resources.hugepageLimits|"
+	      "linux.resources.network|linux.resources.devices|linux.resources.cpu.cpus|linux.resources.cpu.mems|"
+	      "linux.resources.unified.io.max|linux.resources.unified.cgroup.freeze",
+	      "rule 5 auto: delegated controllers stay, others and devices go, cgroupsPath under the caller's cgroup stays");
+	check("{\"linux\":{\"cgroupsPath\":\"/other/c1\"}}", "{\"linux\":{}}",
+	      "linux.cgroupsPath: removed: it does not lie under the caller's delegated cgroup /user.slice/u",
+	      "rule 5 auto: a cgroupsPath elsewhere goes");
+	fx.cgroups = OCIRL_CGROUPS_KEEP;
+	snprintf(in, sizeof(in), "{\"linux\":{%s,\"cgroupsPath\":\"/x\"}}", res);
+	check(in, in, "", "rule 5 keep: resources and cgroupsPath stay as they are");
+	fx.cgroups = OCIRL_CGROUPS_AUTO;
+	fx.cg_delegated = false;
+	check(in, "{\"linux\":{}}", "linux.resources: removed|linux.cgroupsPath: removed",
+	      "rule 5 auto without delegation (cgroup v1): everything goes");
+	cur = &ctx;
 	return done_testing();
 }

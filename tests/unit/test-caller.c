@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests: reading the caller's facts from a fake /proc/self and a fake
+ * cgroup v2 tree (lib/caller.c). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "tap.h"
+
+static char tmp[] = "/tmp/ocirl-caller-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+static void dir(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	mkdir(p, 0755);
+}
+
+static const char limits[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max file size             unlimited            unlimited            bytes     \n"
+	"Max open files            1024                 20000                files     \n"
+	"Max processes             63844                63844                processes \n"
+	"Max locked memory         8388608              8388608              bytes     \n"
+	"Max realtime timeout      unlimited            unlimited            us        \n";
+
+static const char mountinfo[] =
+	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+	"23 22 0:21 / /dev rw,nosuid - tmpfs tmpfs rw,mode=755\n"
+	"24 23 0:22 / /dev/mqueue rw,nosuid,nodev,noexec,relatime shared:14 - mqueue mqueue rw\n"
+	"25 22 0:23 / /with\\040space rw - tmpfs tmpfs rw\n";
+
+int main(void)
+{
+	if (!mkdtemp(tmp))
+		return 99;
+
+	uint64_t hard[OCIRL_N_RLIMITS] = { 0 };
+	bool known[OCIRL_N_RLIMITS] = { 0 };
+	ocirl__limits_parse(limits, hard, known);
+	int nofile = ocirl__rlimit_index("RLIMIT_NOFILE"), cpu = ocirl__rlimit_index("RLIMIT_CPU");
+	ok(nofile >= 0 && known[nofile] && hard[nofile] == 20000, "limits: the hard limit of open files is 20000");
+	ok(cpu >= 0 && known[cpu] && hard[cpu] == UINT64_MAX, "limits: unlimited reads as UINT64_MAX");
+	ok(!known[ocirl__rlimit_index("RLIMIT_STACK")], "limits: a line that is not there stays unknown");
+	ok(known[ocirl__rlimit_index("RLIMIT_RTTIME")], "limits: the last line is read");
+	ok(ocirl__rlimit_index("RLIMIT_BOGUS") == -1, "an unknown rlimit type has no index");
+
+	ok(ocirl__mountinfo_is(mountinfo, "/dev/mqueue", "mqueue"), "mountinfo: /dev/mqueue is an mqueue mount");
+	ok(!ocirl__mountinfo_is(mountinfo, "/dev/shm", "tmpfs"), "mountinfo: /dev/shm is not mounted");
+	ok(ocirl__mountinfo_is(mountinfo, "/with space", "tmpfs"), "mountinfo: octal escapes in mount points");
+	ok(!ocirl__mountinfo_is("24 23 0:22 / /dev/mqueue rw - mqueue mqueue rw\n25 24 0:5 / /dev/mqueue rw - tmpfs x rw\n",
+				"/dev/mqueue", "mqueue"),
+	   "mountinfo: the last mount on a point is the one that counts");
+
+	/* A fake /proc/self and cgroup v2 tree. */
+	dir("proc");
+	dir("proc/ns");
+	put("proc/uid_map", "0 1000 1\n1 100000 65536\n");
+	put("proc/gid_map", "0 1000 1\n1 100000 65536\n");
+	put("proc/oom_score_adj", "200\n");
+	put("proc/limits", limits);
+	put("proc/mountinfo", mountinfo);
+	put("proc/cgroup", "0::/user.slice/user-1000.slice/app\n");
+	put("proc/ns/pid", "");
+	dir("cg");
+	dir("cg/user.slice");
+	dir("cg/user.slice/user-1000.slice");
+	dir("cg/user.slice/user-1000.slice/app");
+	put("cg/user.slice/user-1000.slice/app/cgroup.controllers", "cpu memory pids\n");
+	put("cg/user.slice/user-1000.slice/app/cgroup.procs", "");
+
+	char proc[300], cg[300];
+	snprintf(proc, sizeof(proc), "%s/proc", tmp);
+	snprintf(cg, sizeof(cg), "%s/cg", tmp);
+	ocirl_options o = OCIRL_OPTIONS_INIT;
+	o.mode = OCIRL_MODE_INHERIT;
+	o.proc_self_path = proc;
+	o.cgroup_root = cg;
+	ocirl_context *ctx = NULL;
+	ocirl_error *err = NULL;
+	if (!ok(ocirl_context_new(&ctx, &o, &err) == 0, "context from a fake /proc/self")) {
+		printf("# %s\n", err ? err->message : "?");
+		return done_testing();
+	}
+	ok(ctx->maps->mode == OCIRL_MODE_INHERIT && ctx->maps->n_uid == 2 && ctx->maps->uid[1].container_id == 1 &&
+		   ctx->maps->uid[1].host_id == 100000,
+	   "inherit: the caller's own maps, inside ids as container ids (maps read from PROC_SELF)");
+	ok(ctx->oom_known && ctx->oom_score_adj == 200, "oom_score_adj read");
+	ok(ctx->hard_known[nofile] && ctx->hard[nofile] == 20000, "limits read");
+	ok(ctx->mqueue_mounted, "the caller's /dev/mqueue is an mqueue mount");
+	ok(ctx->ns_pid.known && !ctx->ns_ipc.known, "namespace files: known when present, unknown when missing");
+	ok(!ctx->net_owned_by_own_userns, "a fake ns/net is not taken as owned by the caller's user namespace");
+	ok(ctx->cg_delegated && strcmp(ctx->cg_path, "/user.slice/user-1000.slice/app") == 0 &&
+		   strstr(ctx->cg_controllers, " memory "),
+	   "cgroup v2: the caller's cgroup and its controllers");
+	ocirl_context_free(ctx);
+
+	o.cgroups = OCIRL_CGROUPS_DROP;
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_delegated, "--cgroups drop reads no cgroup");
+	ocirl_context_free(ctx);
+
+	/* cgroup v1: no 0:: line */
+	put("proc/cgroup", "12:memory:/user.slice\n1:name=systemd:/user.slice\n");
+	o.cgroups = OCIRL_CGROUPS_AUTO;
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_delegated, "cgroup v1: not delegated");
+	ocirl_context_free(ctx);
+
+	/* hybrid: a 0:: line but no cgroup2 at the cgroup root */
+	put("proc/cgroup", "12:memory:/x\n0::/elsewhere\n");
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_delegated, "no cgroup.controllers there: not delegated");
+	ocirl_context_free(ctx);
+
+	/* real /proc: the facts of this process */
+	ocirl_options real = OCIRL_OPTIONS_INIT;
+	real.mode = OCIRL_MODE_SINGLE;
+	real.uid = 1000;
+	real.gid = 1000;
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &real, &err) == 0 && ctx->oom_known && ctx->hard_known[nofile] && ctx->ns_pid.known &&
+		   ctx->ns_net.known,
+	   "the real /proc/self gives oom_score_adj, limits and namespaces");
+	ocirl_context_free(ctx);
+
+	ocirl_cgroups cgv;
+	ok(ocirl_cgroups_parse(&cgv, "keep") == 0 && cgv == OCIRL_CGROUPS_KEEP && ocirl_cgroups_parse(&cgv, "x") < 0,
+	   "cgroups choices parse");
+
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	(void)!system(cmd);
+	return done_testing();
+}
