@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oci-rootless-runtime: an OCI runtime with runc's command line that makes
+ * every container rootless. On "create" and "run" it converts the bundle's
+ * config.json in place with liboci-rootless (atomic and idempotent, so a
+ * retried create is harmless); then, for every command, it executes the
+ * real runtime (crun or runc) with exactly the same arguments, argv[0]
+ * aside. Clients that know nothing about rootless (containerd's shim,
+ * conmon, a CI script) then get containers that start.
+ *
+ * Settings: OCI_ROOTLESS_RUNTIME, OCI_ROOTLESS_MODE, OCI_ROOTLESS_CGROUPS,
+ * OCI_ROOTLESS_CONFIG (default /etc/oci-rootless/runtime.conf),
+ * OCI_ROOTLESS_RUNTIME_DEBUG.
+ * See oci-rootless-runtime(1).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oci-rootless.h"
+
+#include "args.h"
+#include "log.h"
+#include "settings.h"
+
+#define MAX_CONFIG_SIZE ((size_t)64 << 20)
+
+/* runc's exit status for its own errors. */
+#define EXIT_RUNTIME_ERROR 1
+
+/* The config a create or run reads: runc reads BUNDLE/config.json; crun's
+ * -f FILE is relative to the working directory, except for the name
+ * "config.json", which stays relative to the bundle. */
+static char *config_path(const rt_args *a)
+{
+	char *p = NULL;
+	if (a->config && strcmp(a->config, "config.json") != 0)
+		return strdup(a->config);
+	if (a->bundle) {
+		if (asprintf(&p, "%s/config.json", a->bundle) < 0)
+			return NULL;
+		return p;
+	}
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	if (asprintf(&p, "%s/config.json", cwd) < 0)
+		p = NULL;
+	free(cwd);
+	return p;
+}
+
+/* Converts the config in place. Returns 0 and the number of changes, or -1
+ * after reporting the error. */
+static int convert_config(const rt_log *log, const char *path, ocirl_mode mode, ocirl_cgroups cgroups,
+			  const rt_config *conf, size_t *n_changes)
+{
+	ocirl_options opts = OCIRL_OPTIONS_INIT;
+	opts.mode = mode;
+	opts.cgroups = cgroups;
+	ocirl_error *err = NULL;
+	ocirl_changes *changes = NULL;
+	char *data = NULL, *out = NULL;
+	size_t len = 0, out_len = 0;
+	int r = -1;
+
+	if (ocirl_changes_new(&changes) < 0) {
+		rt_log_error(log, "out of memory");
+		return -1;
+	}
+	if (ocirl_file_read(&data, &len, path, MAX_CONFIG_SIZE, &err) < 0 ||
+	    ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts, 0, &err) < 0)
+		goto fail;
+	*n_changes = ocirl_changes_count(changes);
+	for (size_t i = 0; i < *n_changes; i++)
+		rt_log_debug(log, "%s: %s", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i));
+	/* An already converted config is not rewritten at all. */
+	if (*n_changes > 0 && ocirl_file_replace(path, out, out_len, &err) < 0)
+		goto fail;
+	r = 0;
+	goto done;
+fail:
+	if (!err)
+		rt_log_error(log, "%s: out of memory", path);
+	else if (err->kind == OCIRL_ERROR_UNSUPPORTED)
+		rt_log_error(log, "cannot make %s rootless: %s (the mode comes from OCI_ROOTLESS_MODE or "
+			     "'mode =' in %s)",
+			     path, err->message, conf->path ? conf->path : RT_DEFAULT_CONFIG);
+	else
+		rt_log_error(log, "cannot make %s rootless: %s", path, err->message);
+	ocirl_error_free(err);
+done:
+	ocirl_changes_free(changes);
+	free(out);
+	free(data);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	rt_args args;
+	rt_log log;
+	rt_config conf = { 0 };
+	char *msg = NULL, *runtime = NULL, *config = NULL;
+	const char *runtime_source = NULL;
+	int code = EXIT_RUNTIME_ERROR;
+
+	rt_args_parse(&args, argc, argv);
+	rt_log_init(&log, args.log, args.log_format, args.debug);
+
+	/* Settings are checked on every command, so that a mistake shows at
+	 * once, not only on the next create. */
+	ocirl_mode mode;
+	ocirl_cgroups cgroups;
+	const char *mode_source = NULL, *cgroups_source = NULL;
+	if (rt_config_load(&conf, &msg) < 0 || rt_mode_resolve(&mode, &mode_source, &conf, &msg) < 0 ||
+	    rt_cgroups_resolve(&cgroups, &cgroups_source, &conf, &msg) < 0 ||
+	    rt_runtime_find(&runtime, &runtime_source, &conf, &msg) < 0) {
+		rt_log_error(&log, "%s", msg ? msg : "out of memory");
+		goto out;
+	}
+
+	const char *command = rt_args_command(&args, argv);
+	if (rt_args_converts(&args, argv)) {
+		size_t n = 0;
+		if (!(config = config_path(&args))) {
+			rt_log_error(&log, "the bundle's config.json: %s", strerror(errno ? errno : ENOMEM));
+			goto out;
+		}
+		if (convert_config(&log, config, mode, cgroups, &conf, &n) < 0)
+			goto out;
+		rt_log_debug(&log, "%s: bundle %s, config %s: %zu change%s, mode %s (%s), cgroups %s (%s); runtime %s (%s)",
+			     command, args.bundle ? args.bundle : ".", config, n, n == 1 ? "" : "s",
+			     ocirl_mode_name(mode), mode_source, ocirl_cgroups_name(cgroups), cgroups_source, runtime,
+			     runtime_source);
+	} else {
+		rt_log_debug(&log, "%s: passed through unchanged; runtime %s (%s)",
+			     command ? command : argc > 1 ? argv[1] : "no arguments", runtime, runtime_source);
+	}
+
+	argv[0] = runtime;
+	execv(runtime, argv);
+	rt_log_error(&log, "cannot execute %s: %s", runtime, strerror(errno));
+out:
+	free(msg);
+	free(config);
+	free(runtime);
+	rt_config_clear(&conf);
+	return code;
+}
