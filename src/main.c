@@ -96,7 +96,8 @@ static void usage(FILE *f)
 		"  2  usage error\n"
 		"  3  invalid input: not JSON, or a field of the wrong type\n"
 		"  4  cannot be made rootless in this mode (not in a user namespace, no\n"
-		"     subordinate ids, a user namespace joined by path)\n"
+		"     subordinate ids, a user namespace joined by path, an unmapped\n"
+		"     process user)\n"
 		"  5  I/O error\n"
 		"On any error nothing is written to standard output and no file is changed.\n"
 		"See oci-rootless(1).\n",
