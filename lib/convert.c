@@ -595,6 +595,27 @@ static int drop_member(ocirl_changes *changes, struct json_object *obj, const ch
 	return 0;
 }
 
+/* Removes the keys of obj for which drop(key, arg) is true, explaining each
+ * as "PREFIX.KEY: removed: WHY". */
+static int remove_keys_where(ocirl_changes *changes, struct json_object *obj, bool (*drop)(const char *, const void *),
+			     const void *arg, const char *prefix, const char *why, ocirl_error **err)
+{
+	struct lh_entry *e = json_object_get_object(obj)->head;
+	while (e) {
+		struct lh_entry *next = e->next;
+		const char *k = (const char *)lh_entry_k(e);
+		if (drop(k, arg)) {
+			char where[300];
+			snprintf(where, sizeof(where), "%s.%s", prefix, k);
+			if (ocirl__changes_add(changes, where, "removed: %s", why) < 0)
+				return nomem(err);
+			json_object_object_del(obj, k); /* frees k: explained first */
+		}
+		e = next;
+	}
+	return 0;
+}
+
 static bool controller_delegated(const ocirl_context *ctx, const char *name, size_t n)
 {
 	char needle[64];
@@ -611,6 +632,12 @@ static const struct {
 	{ "memory", "memory" }, { "cpu", "cpu" },       { "pids", "pids" },  { "blockIO", "io" },
 	{ "hugepageLimits", "hugetlb" }, { "rdma", "rdma" }, { "network", "" }, { "devices", "" },
 };
+
+static bool unified_key_undelegated(const char *k, const void *ctx)
+{
+	const char *dot = strchr(k, '.');
+	return !dot || strncmp(k, "cgroup.", 7) == 0 || !controller_delegated(ctx, k, (size_t)(dot - k));
+}
 
 static int filter_resources(ocirl_changes *changes, struct json_object *res, const ocirl_context *ctx,
 			    ocirl_error **err)
@@ -642,24 +669,10 @@ static int filter_resources(ocirl_changes *changes, struct json_object *res, con
 	}
 	/* unified: "CONTROLLER.FILE" keys */
 	struct json_object *unified = member(res, "unified");
-	if (unified && json_object_is_type(unified, json_type_object)) {
-		struct lh_entry *e = json_object_get_object(unified)->head;
-		while (e) {
-			struct lh_entry *next = e->next;
-			const char *k = (const char *)lh_entry_k(e);
-			const char *dot = strchr(k, '.');
-			if (!dot || !controller_delegated(ctx, k, (size_t)(dot - k)) || strncmp(k, "cgroup.", 7) == 0) {
-				char where[300];
-				snprintf(where, sizeof(where), "linux.resources.unified.%s", k);
-				if (ocirl__changes_add(changes, where,
-						       "removed: its controller is not in the caller's delegated "
-						       "cgroup.controllers") < 0)
-					return nomem(err);
-				json_object_object_del(unified, k);
-			}
-			e = next;
-		}
-	}
+	if (unified && json_object_is_type(unified, json_type_object) &&
+	    (r = remove_keys_where(changes, unified, unified_key_undelegated, ctx, "linux.resources.unified",
+				   "its controller is not in the caller's delegated cgroup.controllers", err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -958,30 +971,22 @@ static bool parse_two(const char *s, uint64_t *lo, uint64_t *hi)
 	return true;
 }
 
+static bool is_net_sysctl(const char *k, const void *unused)
+{
+	(void)unused;
+	return strncmp(k, "net.", 4) == 0;
+}
+
 static int rule_sysctl(ocirl_changes *changes, struct json_object *linux_, const ocirl_context *ctx,
 		       ocirl_error **err)
 {
 	struct json_object *sysctl = member(linux_, "sysctl");
 	if (!sysctl)
 		return 0;
-	if (namespace_kind(linux_, "network", &ctx->ns_net) == NS_CALLER) {
-		struct lh_entry *e = json_object_get_object(sysctl)->head;
-		while (e) {
-			struct lh_entry *next = e->next;
-			const char *k = (const char *)lh_entry_k(e);
-			if (strncmp(k, "net.", 4) == 0) {
-				char where[300];
-				snprintf(where, sizeof(where), "linux.sysctl.%s", k);
-				if (ocirl__changes_add(changes, where,
-						       "removed: the container shares the caller's network namespace, "
-						       "whose sysctls it may not set") < 0)
-					return nomem(err);
-				json_object_object_del(sysctl, k);
-			}
-			e = next;
-		}
-		return 0;
-	}
+	if (namespace_kind(linux_, "network", &ctx->ns_net) == NS_CALLER)
+		return remove_keys_where(changes, sysctl, is_net_sysctl, NULL, "linux.sysctl",
+					 "the container shares the caller's network namespace, whose sysctls it may not set",
+					 err);
 	static const char key[] = "net.ipv4.ping_group_range";
 	const char *range = member_string(sysctl, key);
 	uint64_t lo, hi;

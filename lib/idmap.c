@@ -93,6 +93,17 @@ static bool parse_u32(const char **p, const char *end, uint32_t *out)
 	return true;
 }
 
+/* Appends v to the array *m of *n entries; -ENOMEM on failure (*m kept). */
+static int mappings_push(ocirl_id_mapping **m, size_t *n, ocirl_id_mapping v)
+{
+	ocirl_id_mapping *nm = realloc(*m, (*n + 1) * sizeof(**m));
+	if (!nm)
+		return -ENOMEM;
+	nm[(*n)++] = v;
+	*m = nm;
+	return 0;
+}
+
 static void skip_blanks(const char **p, const char *end)
 {
 	while (*p < end && (**p == ' ' || **p == '\t'))
@@ -138,11 +149,8 @@ int ocirl_idmap_parse(ocirl_id_mapping **out, size_t *out_n, const char *text, s
 		if (n == OCIRL_MAX_MAPPINGS)
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, E2BIG, "%s: more than %d lines", name,
 						OCIRL_MAX_MAPPINGS);
-		ocirl_id_mapping *nm = realloc(m, (n + 1) * sizeof(*m));
-		if (!nm)
+		if (mappings_push(&m, &n, (ocirl_id_mapping){ .container_id = v[0], .host_id = v[1], .size = v[2] }) < 0)
 			return ocirl__error_nomem(err);
-		m = nm;
-		m[n++] = (ocirl_id_mapping){ .container_id = v[0], .host_id = v[1], .size = v[2] };
 		p = eol + 1;
 	}
 	*out = m;
@@ -227,11 +235,8 @@ int ocirl_subid_parse(ocirl_id_mapping **out, size_t *out_n, const char *text, s
 		if (n == OCIRL_MAX_MAPPINGS)
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, E2BIG, "%s: more than %d ranges for %s",
 						name, OCIRL_MAX_MAPPINGS, user_name ? user_name : idbuf);
-		ocirl_id_mapping *nm = realloc(m, (n + 1) * sizeof(*m));
-		if (!nm)
+		if (mappings_push(&m, &n, (ocirl_id_mapping){ .container_id = 0, .host_id = start, .size = count }) < 0)
 			return ocirl__error_nomem(err);
-		m = nm;
-		m[n++] = (ocirl_id_mapping){ .container_id = 0, .host_id = start, .size = count };
 	}
 	*out_n = ranges_normalize(m, n);
 	*out = m;
@@ -310,11 +315,10 @@ static int mappings_for_id(ocirl_id_mapping **out, size_t *out_n, uint32_t id, b
 						subid_path, what, user_name ? user_name : "the user", owner_uid,
 						what);
 	}
-	ocirl_id_mapping *m = calloc(nsub + 1, sizeof(*m));
-	if (!m)
-		return ocirl__error_nomem(err);
+	ocirl_id_mapping *m = NULL;
 	size_t n = 0;
-	m[n++] = (ocirl_id_mapping){ .container_id = 0, .host_id = id, .size = 1 };
+	if (mappings_push(&m, &n, (ocirl_id_mapping){ .container_id = 0, .host_id = id, .size = 1 }) < 0)
+		return ocirl__error_nomem(err);
 	uint64_t next = 1;
 	for (size_t i = 0; i < nsub; i++) {
 		/* The caller's own id is mapped to 0 already: leave it out of its range. */
@@ -339,15 +343,12 @@ static int mappings_for_id(ocirl_id_mapping **out, size_t *out_n, uint32_t id, b
 				return ocirl__error_set(err, OCIRL_ERROR_INPUT, E2BIG, "%s: more than %d ranges",
 							subid_path, OCIRL_MAX_MAPPINGS - 1);
 			}
-			ocirl_id_mapping *nm = n + 1 > nsub + 1 ? realloc(m, (n + 1) * sizeof(*m)) : m;
-			if (!nm) {
+			if (mappings_push(&m, &n, (ocirl_id_mapping){ .container_id = (uint32_t)next,
+								   .host_id = (uint32_t)parts[k][0],
+								   .size = (uint32_t)size }) < 0) {
 				free(m);
 				return ocirl__error_nomem(err);
 			}
-			m = nm;
-			m[n++] = (ocirl_id_mapping){ .container_id = (uint32_t)next,
-						     .host_id = (uint32_t)parts[k][0],
-						     .size = (uint32_t)size };
 			next += size;
 		}
 	}
