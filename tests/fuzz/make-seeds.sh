@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpus from the golden inputs and a few maps. The
 # convert target's first byte picks the mappings (0 userns, 1 single, 2 subid;
-# +3 for compact output), so each config is seeded with several first bytes.
+# +4 for compact output, and higher bits for the caller facts: see fuzz-convert.c),
+# so each config is seeded with several first bytes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 inputs=$here/../golden/inputs
@@ -12,6 +13,11 @@ for f in "$inputs"/*.json; do
     for b in 0 1 5; do
         { printf "\\x0$b"; cat "$f"; } > "$out/convert/$name-$b"
     done
+done
+# the golden cases' own inputs (fix-ups, cgroups, invalid input), with every fact known
+for f in "$here"/../golden/cases/*/input.json; do
+    name=$(basename "$(dirname "$f")")
+    for b in c0 e3; do { printf "\x$b"; cat "$f"; } > "$out/convert/case-$name-$b"; done
 done
 printf '         0       1000          1\n' > "$out/idmap/unshare"
 printf '         0       1000          1\n         1     100000      65536\n' > "$out/idmap/rootlesskit"
