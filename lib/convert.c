@@ -872,42 +872,43 @@ static struct json_object *bind_mount(const char *path)
 	return m;
 }
 
-/* Index of the mount of the given type at the given (cleaned) destination, or -1. */
-static int find_mount(struct json_object *mounts, const char *dest, const char *type, ocirl_error **err, bool *oom)
+/* Whether mount m is of the given type at the given (cleaned) destination;
+ * -1 when out of memory. */
+static int mount_is(struct json_object *m, const char *dest, const char *type)
 {
-	*oom = false;
-	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
-		struct json_object *m = json_object_array_get_idx(mounts, i);
-		const char *t = member_string(m, "type");
-		if (!t || strcmp(t, type) != 0)
-			continue;
-		_cleanup_free_ char *d = mount_destination(m);
-		if (!d) {
-			*oom = true;
-			return -1;
-		}
-		if (strcmp(d, dest) == 0)
-			return (int)i;
-	}
-	(void)err;
-	return -1;
+	const char *t = member_string(m, "type");
+	if (!t || strcmp(t, type) != 0)
+		return 0;
+	_cleanup_free_ char *d = mount_destination(m);
+	if (!d)
+		return -1;
+	return strcmp(d, dest) == 0;
 }
 
-static int replace_with_bind(ocirl_changes *changes, struct json_object *mounts, const char *dest,
-			     const char *type, const char *why, ocirl_error **err)
+/* Every mount of that type at that destination becomes, in its place, a bind
+ * of the host's path (or is removed when bind is false). */
+static int replace_mounts(ocirl_changes *changes, struct json_object *mounts, const char *dest, const char *type,
+			  bool bind, const char *why, ocirl_error **err)
 {
-	bool oom;
-	int i = find_mount(mounts, dest, type, err, &oom);
-	if (oom)
-		return nomem(err);
-	if (i < 0)
-		return 0;
-	struct json_object *bind = bind_mount(dest);
-	if (!bind || json_object_array_put_idx(mounts, (size_t)i, bind) < 0)
-		return nomem(err);
-	if (ocirl__changes_add(changes, dest, "replaced the %s mount by a recursive bind of the host's %s: %s", type,
-			       dest, why) < 0)
-		return nomem(err);
+	for (size_t i = 0; i < json_object_array_length(mounts);) {
+		int is = mount_is(json_object_array_get_idx(mounts, i), dest, type);
+		if (is < 0)
+			return nomem(err);
+		if (!is) {
+			i++;
+			continue;
+		}
+		if (bind) {
+			struct json_object *b = bind_mount(dest);
+			if (!b || json_object_array_put_idx(mounts, i++, b) < 0 ||
+			    ocirl__changes_add(changes, dest,
+					       "replaced the %s mount by a recursive bind of the host's %s: %s", type, dest,
+					       why) < 0)
+				return nomem(err);
+		} else if (json_object_array_del_idx(mounts, i, 1) < 0 ||
+			   ocirl__changes_add(changes, dest, "removed the %s mount: %s", type, why) < 0)
+			return nomem(err);
+	}
 	return 0;
 }
 
@@ -919,33 +920,22 @@ static int rule_shared_pid_ipc(ocirl_changes *changes, struct json_object *confi
 		return 0;
 	int r;
 	if (namespace_kind(linux_, "pid", &ctx->ns_pid) == NS_CALLER &&
-	    (r = replace_with_bind(changes, mounts, "/proc", "proc",
-				   "the container shares the caller's pid namespace, and a fresh procfs needs a "
-				   "pid namespace its user namespace owns",
-				   err)) < 0)
+	    (r = replace_mounts(changes, mounts, "/proc", "proc", true,
+				"the container shares the caller's pid namespace, and a fresh procfs needs a pid "
+				"namespace its user namespace owns",
+				err)) < 0)
 		return r;
 	if (namespace_kind(linux_, "ipc", &ctx->ns_ipc) != NS_CALLER)
 		return 0;
 	static const char why_ipc[] = "the container shares the caller's ipc namespace, and a fresh mqueue or "
 				      "shm needs an ipc namespace its user namespace owns";
-	if (ctx->mqueue_mounted) {
-		if ((r = replace_with_bind(changes, mounts, "/dev/mqueue", "mqueue", why_ipc, err)) < 0)
-			return r;
-	} else {
-		bool oom;
-		int i = find_mount(mounts, "/dev/mqueue", "mqueue", err, &oom);
-		if (oom)
-			return nomem(err);
-		if (i >= 0) {
-			if (json_object_array_del_idx(mounts, (size_t)i, 1) < 0 ||
-			    ocirl__changes_add(changes, "/dev/mqueue",
-					       "removed the mqueue mount: the container shares the caller's ipc "
-					       "namespace, whose mqueue cannot be mounted anew, and the caller has no "
-					       "/dev/mqueue to bind") < 0)
-				return nomem(err);
-		}
-	}
-	return replace_with_bind(changes, mounts, "/dev/shm", "tmpfs", why_ipc, err);
+	if ((r = replace_mounts(changes, mounts, "/dev/mqueue", "mqueue", ctx->mqueue_mounted,
+				ctx->mqueue_mounted ? why_ipc
+						    : "the container shares the caller's ipc namespace, whose mqueue "
+						      "cannot be mounted anew, and the caller has no /dev/mqueue to bind",
+				err)) < 0)
+		return r;
+	return replace_mounts(changes, mounts, "/dev/shm", "tmpfs", true, why_ipc, err);
 }
 
 /* ---- rule 9: sysctls ---- */
