@@ -6,7 +6,7 @@
  * conversion rules and writes it back, changing nothing it does not need to:
  * unknown fields, key order and numbers are kept as read.
  *
- * Conventions (see docs/API.md):
+ * Conventions (as libgit2's and crun's):
  *  - Names are ocirl_<noun>_<verb>; out-parameters come first and are named
  *    "out"; options structs carry a version and have an _INIT macro.
  *  - A function that can fail returns 0 on success (and leaves *err alone),

@@ -805,10 +805,18 @@ report "docs/docker-daemon.json: valid JSON with Docker's runtimes.NAME.path"
 if [ $IS_ROOT = 1 ] && command -v podman > /dev/null && [ -n "${UBIN:-}" ]; then
     sed "s|/usr/local/bin/oci-rootless-runtime|$UBIN|" "$DOCS/containers.conf" > "$T/containers.conf"
     chmod 644 "$T/containers.conf"
-    as_user CONTAINERS_CONF="$T/containers.conf" OCI_ROOTLESS_RUNTIME=runc timeout 60 podman --runtime oci-rootless \
+    # Its own runtime folder and storage, so that the pause process Podman
+    # starts is found (its pid file) and stopped, and nothing is left behind.
+    mkdir -p "$T/podman/run" "$T/podman/storage"
+    chown -R "$RT_USER:" "$T/podman"
+    chmod 700 "$T/podman/run"
+    as_user CONTAINERS_CONF="$T/containers.conf" OCI_ROOTLESS_RUNTIME=runc XDG_RUNTIME_DIR="$T/podman/run" timeout 60 \
+        podman --runtime oci-rootless --root "$T/podman/storage" --runroot "$T/podman/run/storage" \
         --storage-driver vfs --cgroup-manager cgroupfs --events-backend file \
         info --format '{{.Host.OCIRuntime.Name}}|{{.Host.OCIRuntime.Path}}|{{.Host.OCIRuntime.Version}}' > "$T/podman.out" 2> "$T/podman.err"
     r=$?
+    pause=$(cat "$T/podman/run/libpod/tmp/pause.pid" 2> /dev/null)
+    case $pause in '' | *[!0-9]*) ;; *) [ "$(awk '/^Uid:/ { print $2 }' "/proc/$pause/status" 2> /dev/null)" = "$UID_U" ] && kill -KILL "$pause" ;; esac
     [ $r = 0 ] || fail "podman info failed (exit $r): $(tail -3 "$T/podman.err" | paste -sd' ')"
     IFS='|' read -r pname ppath pver < "$T/podman.out"
     [ "$pname" = oci-rootless ] || fail "podman's runtime name: expected oci-rootless, got '$pname'"
