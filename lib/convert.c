@@ -788,7 +788,7 @@ static int rule_oom_score_adj(ocirl_changes *changes, struct json_object *config
 	if (json_object_object_add(process, "oomScoreAdj", json_object_new_int64(ctx->oom_score_adj)) < 0 ||
 	    ocirl__changes_add(changes, "process.oomScoreAdj",
 			       "raised from %" PRId64 " to %d, the caller's own: lowering it needs CAP_SYS_RESOURCE "
-			       "outside any user namespace (\"failed to write to /proc/self/oom_score_adj: "
+			       "outside any user namespace (runc: \"failed to update /proc/self/oom_score_adj: "
 			       "Permission denied\")",
 			       v, ctx->oom_score_adj) < 0)
 		return nomem(err);
@@ -840,8 +840,8 @@ static int rule_rlimits(ocirl_changes *changes, struct json_object *config, cons
 		    (new_soft != soft && json_object_object_add(rl, "soft", new_uint(new_soft)) < 0) ||
 		    ocirl__changes_add(changes, where,
 				       "%s lowered to %s: the caller's hard limit is %s, and raising a hard limit needs "
-				       "CAP_SYS_RESOURCE outside any user namespace (\"error setting rlimit: operation "
-				       "not permitted\")",
+				       "CAP_SYS_RESOURCE outside any user namespace (runc: \"error setting rlimit type "
+				       "N: operation not permitted\")",
 				       type, what, m) < 0)
 			return nomem(err);
 	}
@@ -1085,6 +1085,16 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 				return nomem(err);
 		}
 		(void)created;
+		/* nodiratime is locked with the atime mode: asked for on a source without it, it fails the remount */
+		bool removed_nodiratime = false;
+		if (!(sv.f_flag & ST_NODIRATIME) && options_have(opts, "nodiratime")) {
+			if (options_remove(opts, "nodiratime", &removed_nodiratime) < 0 ||
+			    ocirl__changes_add(changes, dest,
+					       "removed option nodiratime: the source %s lies on a mount without it, and a "
+					       "user namespace cannot change the atime flags on remount",
+					       source) < 0)
+				return nomem(err);
+		}
 		/* the atime mode is locked too: any other one asked for fails the remount */
 		const char *want = (sv.f_flag & ST_NOATIME) ? "noatime" : (sv.f_flag & ST_RELATIME) ? "relatime" : "strictatime";
 		bool other = false, have = options_have(opts, want);

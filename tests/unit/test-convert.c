@@ -434,6 +434,16 @@ int main(void)
 			 "{\"destination\":\"/r\",\"type\":\"bind\",\"source\":\"/nonexistent/x\",\"options\":[\"rbind\"]},"
 			 "{\"destination\":\"/s\",\"type\":\"tmpfs\",\"source\":\"/proc\"}]}", p_final, q_opts);
 		check(in, want, ex, "rule 10: bind mounts get their source mount's locked flags and atime mode; others and missing sources stay");
+		if (!(sv.f_flag & ST_NODIRATIME)) {
+			snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},"
+				 "\"mounts\":[{\"destination\":\"/p\",\"type\":\"bind\",\"source\":\"/proc\",\"options\":[%s\"nodiratime\"]}]}",
+				 (sv.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC)) ? "" : "");
+			char *ex2 = NULL, *out2 = convert(in, &ex2);
+			ok(strstr(out2, "nodiratime") == NULL && strstr(ex2, "/p: removed option nodiratime: the source /proc lies on a mount without it"),
+			   "rule 10: nodiratime goes when the source's mount does not have it (locked with the atime mode)");
+			free(out2);
+			free(ex2);
+		}
 	}
 
 	/* rule 11 */
