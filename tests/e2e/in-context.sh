@@ -6,6 +6,9 @@
 # the harness (run.sh) reads them.
 #
 # usage: in-context.sh RUNTIME BUNDLE ID HIDE EDIT (--raw | --in-place CLI-ARGS... | CLI-ARGS...)
+#   BUNDLE/pre.sh, if present, is sourced first: what the caller does to
+#         itself before converting and running (raise its oom_score_adj, lower
+#         its rlimits); the runtime inherits it. Its stderr goes to pre.err.
 #   HIDE  1: first hide /sys/fs/cgroup/unified under a read-only tmpfs (crun
 #         on a hybrid cgroup host); this mount namespace is the case's own.
 #   EDIT  a jq filter applied to the converted config, or "" for none.
@@ -17,8 +20,14 @@
 rt=$1 b=$2 id=$3 hide=$4 edit=$5
 shift 5
 cd "$b" || exit 97
+if [ -f pre.sh ]; then
+    . ./pre.sh 2> pre.err || { echo 97 > convert.rc; exit 0; }
+fi
 cat /proc/self/uid_map > caller.uid_map
 cat /proc/self/gid_map > caller.gid_map
+cat /proc/self/oom_score_adj > caller.oom
+# shellcheck disable=SC3045  # dash (and busybox ash) have ulimit -H and -S
+{ ulimit -Hn; ulimit -Sn; } > caller.nofile
 if [ "$hide" = 1 ]; then
     mount -t tmpfs -o ro none /sys/fs/cgroup/unified 2> hide.err || { echo 99 > convert.rc; exit 0; }
 fi

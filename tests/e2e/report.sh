@@ -8,9 +8,23 @@ cat /proc/self/uid_map
 echo "== gid_map"
 cat /proc/self/gid_map
 echo "== mounts"
-awk '$2 == "/sys" || $2 == "/dev/pts" || $2 == "/dev/mqueue" || $2 == "/data"' /proc/self/mounts
+awk '$2 == "/sys" || $2 == "/dev/pts" || $2 == "/dev/mqueue" || $2 == "/dev/shm" || $2 == "/data" ||
+     $2 == "/proc" || $2 ~ /^\/proc\//' /proc/self/mounts
 echo "== sysdev"
 awk '$5 == "/sys" { print $3 }' /proc/self/mountinfo
+echo "== devs"
+awk '$5 == "/proc" || $5 == "/dev/shm" || $5 == "/dev/mqueue" { print $5, $3 }' /proc/self/mountinfo
 echo "== net"
 ls /sys/class/net
+echo "== pid"
+echo $$
+echo "== proc1"
+cat /proc/1/comm
+echo "== limits"
+# shellcheck disable=SC3045  # busybox ash has ulimit -H and -S
+{ ulimit -Hn; ulimit -Sn; }
+echo "== oom"
+cat /proc/self/oom_score_adj
+echo "== data"
+cat /data/file 2> /dev/null
 echo "== end"

@@ -38,7 +38,7 @@ report() {
         echo "not ok $N - $desc"
         for f in "${ERRS[@]}"; do echo "# $f"; done
         if [ -n "$b" ]; then
-            for f in context.out hide.err convert.err edit.err run.err run.out; do
+            for f in context.out root-pre.err pre.err hide.err convert.err edit.err run.err run.out; do
                 [ -s "$b/$f" ] && sed "s/^/#   $f: /" "$b/$f" | head -40
             done
             [ -s "$b/caller.uid_map" ] && awk '{print "#   caller uid_map: " $1, $2, $3}' "$b/caller.uid_map"
@@ -179,12 +179,39 @@ jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"li
     | .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
                    "options": ["nosuid", "nodev", "mode=755", "uid=1000", "gid=1000"]}]' \
     "$S/default.json" > "$S/limits.json"
+# The fix-ups of the caller's process limits, shared namespaces, groups and
+# locked mount flags: each spec asks for what root could have.
+jq '.process.oomScoreAdj = -500' "$S/default.json" > "$S/oom.json"
+jq '.process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 1048576, "soft": 1048576}]' "$S/default.json" > "$S/rlimits.json"
+jq '.linux.namespaces |= map(select(.type != "pid"))' "$S/default.json" > "$S/nopid.json"
+jq '.linux.namespaces |= map(select(.type != "ipc"))' "$S/default.json" > "$S/noipc.json"
+jq '.process.user.additionalGids = [0, 5, 10]' "$S/default.json" > "$S/gids.json"
+# $T/lock stays an empty folder on the host: each locked-flags case mounts its
+# tmpfs there inside its own mount namespace (LOCK_SETUP, run by root).
+mkdir "$T/lock"
+LOCKED_OPTS='["rbind", "rw", "relatime"]'
+jq --arg src "$T/lock" --argjson o "$LOCKED_OPTS" \
+    '.mounts += [{"destination": "/data", "type": "bind", "source": $src, "options": $o}]' \
+    "$S/default.json" > "$S/locked.json"
+jq --arg src "$T/lock" \
+    '.mounts += [{"destination": "/data", "type": "bind", "source": $src, "options": ["rbind", "rw", "nodiratime"]}]' \
+    "$S/default.json" > "$S/nodiratime.json"
+for f in oom rlimits nopid noipc gids locked nodiratime; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
 # Facts of the host the assertions compare with.
 HOST_SYSDEV=$(awk '$5 == "/sys" { print $3 }' /proc/self/mountinfo | tail -1)
 HOST_NET=$(ls /sys/class/net | paste -sd' ')
+# the device of the last mount on DIR in our mount namespace (the one the cases copy), or ""
+host_dev() { awk -v d="$1" '$5 == d { dev = $3 } END { print dev }' /proc/self/mountinfo; }
+HOST_PROCDEV=$(host_dev /proc)
+HOST_SHMDEV=$(host_dev /dev/shm)
+HOST_MQDEV=$(awk '$5 == "/dev/mqueue" && $9 == "mqueue" { dev = $3 } END { print dev }' /proc/self/mountinfo)
+HOST_PROC1=$(cat /proc/1/comm)
+# a masked path of the spec that exists here as a file: bound over when masked
+MASKED_FILE=$(jq -r '.linux.maskedPaths[]' "$S/default.json" | while read -r p; do
+    case $p in /proc/*) [ -f "$p" ] && { echo "$p"; break; } ;; esac; done)
 HYBRID=0
 if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
     && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2> /dev/null)" ]; then
@@ -192,6 +219,7 @@ if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
 fi
 echo "# test user $E2E_USER uid $UID_U gid $GID_U, subuid $SUBU_START+$SUBU_COUNT, subgid $SUBG_START+$SUBG_COUNT"
 echo "# host /sys dev $HOST_SYSDEV, interfaces: $HOST_NET; hybrid cgroups: $HYBRID; CLI: $BIN"
+echo "# host /proc dev $HOST_PROCDEV (pid 1: $HOST_PROC1), /dev/shm dev $HOST_SHMDEV, /dev/mqueue: ${HOST_MQDEV:-not mounted}"
 
 # Can this machine run anything unprivileged in a user namespace at all?
 NOUSERNS=
@@ -202,39 +230,53 @@ fi
 # ---------------------------------------------------------------- running a case
 CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
-#   CONTEXT: unshare | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
-#   INPUT:   default | nonet | limits (a spec in $S)
+#   CONTEXT: unshare | unshare-net | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
+#            (unshare-net: unshare --user --map-root-user --mount --net)
+#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
+# Optional, as assignments before the call (PRE=... run_case ...):
+#   PRE       shell code the test user's shell runs on itself in the context,
+#             before converting and running (in-context.sh sources it)
+#   ROOT_PRE  shell code root runs first in a mount namespace of the case's
+#             own (never the host's), before dropping to the test user
 run_case() {
-    local ctx=$1 rt=$2 input=$3 edit=$4 hide=0 um gm
+    local ctx=$1 rt=$2 input=$3 edit=$4 hide=0 um gm ucmd roothide=0
     shift 4
     CASE=$((CASE + 1))
     B=$T/b/$CASE-$rt
     mkdir -p "$B"
     cp "$S/$input.json" "$B/input.json"
+    [ -n "${PRE:-}" ] && printf '%s\n' "$PRE" > "$B/pre.sh"
     chown -R "$E2E_USER:" "$B"
     [ "$rt" = crun ] && [ "$HYBRID" = 1 ] && hide=1
     local id=ocirl-e2e-$CASE-$rt
-    # In the background, so that a signal to this script is handled at once (wait is interruptible).
+    local inctx=(sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@")
     case $ctx in
-    unshare)
-        as_user timeout -k 5 "$CASE_TIMEOUT" unshare --user --map-root-user --mount \
-            sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@" ;;
-    rootlesskit)
-        as_user timeout -k 5 "$CASE_TIMEOUT" rootlesskit --net=host --state-dir="$B/rootlesskit" \
-            sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@" ;;
+    unshare) ucmd=(unshare --user --map-root-user --mount "${inctx[@]}") ;;
+    unshare-net) ucmd=(unshare --user --map-root-user --mount --net "${inctx[@]}") ;;
+    rootlesskit) ucmd=(rootlesskit --net=host --state-dir="$B/rootlesskit" "${inctx[@]}") ;;
     maps:*)
         um=${ctx#maps:}; gm=${um#*:}; um=${um%%:*}
-        as_user timeout -k 5 "$CASE_TIMEOUT" sh "$T/userns-maps.sh" "$um" "$gm" \
-            sh "$T/in-context.sh" "$rt" "$B" "$id" "$hide" "$edit" "$@" ;;
+        ucmd=(sh "$T/userns-maps.sh" "$um" "$gm" "${inctx[@]}") ;;
     plain)
-        # Outside any user namespace; root makes the mount namespace that hides
-        # the cgroup2 hierarchy for crun, then drops to the user.
-        timeout -k 5 "$CASE_TIMEOUT" unshare --mount sh -c \
-            'if [ "$1" = 1 ]; then mount -t tmpfs -o ro none /sys/fs/cgroup/unified || exit 99; fi; shift; exec "$@"' \
-            sh "$hide" runuser -u "$E2E_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" OCI_ROOTLESS="$BIN" \
-            sh "$T/in-context.sh" "$rt" "$B" "$id" 0 "$edit" "$@" ;;
-    esac > "$B/context.out" 2>&1 &
+        # Outside any user namespace: root makes the mount namespace that
+        # hides the cgroup2 hierarchy for crun, then drops to the user.
+        roothide=$hide
+        ucmd=(sh "$T/in-context.sh" "$rt" "$B" "$id" 0 "$edit" "$@") ;;
+    esac
+    # In the background, so that a signal to this script is handled at once (wait is interruptible).
+    if [ "$ctx" = plain ] || [ -n "${ROOT_PRE:-}" ]; then
+        # unshare --mount makes every mount private: nothing reaches the host.
+        timeout -k 5 "$CASE_TIMEOUT" unshare --mount sh -c '
+            hide=$1 pre=$2 log=$3; shift 3
+            if [ "$hide" = 1 ]; then mount -t tmpfs -o ro none /sys/fs/cgroup/unified || exit 99; fi
+            if [ -n "$pre" ]; then eval "$pre" > "$log" 2>&1 || exit 99; fi
+            exec "$@"' \
+            sh "$roothide" "${ROOT_PRE:-}" "$B/root-pre.err" \
+            runuser -u "$E2E_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" OCI_ROOTLESS="$BIN" "${ucmd[@]}"
+    else
+        as_user timeout -k 5 "$CASE_TIMEOUT" "${ucmd[@]}"
+    fi > "$B/context.out" 2>&1 &
     CTX_PID=$!
     wait "$CTX_PID"
     echo $? > "$B/context.rc"
@@ -332,6 +374,77 @@ DIFF_U="0 $UID_U 1 1 $SUBU_START $SUBU_COUNT"
 DIFF_G="0 $GID_U 1 100 $((SUBG_START + 100)) 50 1 $((SUBG_START + 1)) 20"
 RESTORE_GID5='.mounts |= map(if .destination == "/dev/pts" then .options += ["gid=5"] else . end)'
 RESTORE_SYSFS='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)'
+
+# Putting back, in a converted config, one field as the spec had it (the
+# mounts exactly as `runc spec` wrote them).
+spec_mount() { jq -c --arg d "$1" '.mounts[] | select(.destination == $d)' "$S/default.json"; }
+RESTORE_OOM='.process.oomScoreAdj = -500'
+RESTORE_RLIMITS='.process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 1048576, "soft": 1048576}]'
+RESTORE_PROC=".mounts |= map(if .destination == \"/proc\" then $(spec_mount /proc) else . end)"
+RESTORE_MQUEUE=".mounts |= map(select(.destination != \"/dev/mqueue\")) + [$(spec_mount /dev/mqueue)]"
+RESTORE_SHM=".mounts |= map(if .destination == \"/dev/shm\" then $(spec_mount /dev/shm) else . end)"
+RESTORE_GIDS='.process.user.additionalGids = [0, 5, 10]'
+RESTORE_LOCKED=".mounts |= map(if .destination == \"/data\" then .options = $LOCKED_OPTS else . end)"
+RESTORE_NODIRATIME='.mounts |= map(if .destination == "/data" then .options |= (if index("nodiratime") then . else . + ["nodiratime"] end) else . end)'
+RESTORE_ATIME='.mounts |= map(if .destination == "/data" then .options |= map(if . == "noatime" then "relatime" else . end) else . end)'
+# The locked mount the bind's source lies on: a tmpfs populated, then made
+# read-only, nosuid, nodev, noexec and noatime, by root in the case's own mount
+# namespace. Mounted by root outside the user namespaces, its flags are locked
+# in every user namespace below.
+LOCK_SETUP="mount -t tmpfs -o mode=755 ocirl-lock '$T/lock' && echo locked-data > '$T/lock/file' && chmod 644 '$T/lock/file' && mount -o remount,ro,nosuid,nodev,noexec,noatime '$T/lock'"
+# The caller lowers its own hard RLIMIT_NOFILE to 4096 (soft first to 1024,
+# below it, so that the container's soft 4096 can only come from the config).
+LOWER_NOFILE='ulimit -Sn 1024 && ulimit -Hn 4096'
+RAISE_OOM='echo 500 > /proc/self/oom_score_adj'
+# A caller namespace whose gid map holds a subordinate range (newgidmap then
+# leaves setgroups allowed; with only its own gid, as under unshare -r, it is
+# "deny" and both runtimes skip setgroups silently): gids 0-5 are mapped, 10 is not.
+GIDS_U="0 $UID_U 1"
+GIDS_G="0 $GID_U 1 1 $SUBG_START 5"
+
+# expect_sect NAME EXPECTED: the container's section, lines joined with "|"
+expect_sect() {
+    local got
+    got=$(sect "$1" | paste -sd'|')
+    [ "$got" = "$2" ] || fail "container $1: expected '$2', got '$got'"
+}
+# expect_caller_maps uid|gid: the container's map is exactly the caller's own
+# (no user namespace of its own: --mode inherit)
+expect_caller_maps() {
+    local want
+    want=$(awk '{ print $1, $2, $3 }' "$B/caller.$1_map" 2> /dev/null | paste -sd'|')
+    [ -n "$want" ] || { fail "no caller $1_map recorded"; return; }
+    expect_maps "$1" "$want"
+}
+# expect_dev DIR DEV: the container's DIR is the mount with device DEV ("" = no mount on DIR)
+expect_dev() {
+    local got
+    got=$(sect devs | awk -v d="$1" '$1 == d { dev = $2 } END { print dev }')
+    [ "$got" = "$2" ] || fail "$1: expected ${2:+the mount with device }${2:-no mount}, got ${got:+device }${got:-no mount}"
+}
+# expect_groups LIST: the supplementary groups `id` shows, as numbers joined with ","
+expect_groups() {
+    local got
+    got=$(sect id | sed -n 's/.*groups=//p' | tr ',' '\n' | sed 's/(.*//' | paste -sd,)
+    [ "$got" = "$1" ] || fail "id groups: expected '$1', got '$got' ($(sect id))"
+}
+# expect_opts DIR OPT...: the container's DIR mount has every option OPT
+expect_opts() {
+    local d=$1 o l
+    shift
+    [ -n "$(mount_line "$d")" ] || { fail "no mount on $d"; return; }
+    l=$(mount_opts "$d")
+    for o in "$@"; do
+        case $l in *,"$o",*) ;; *) fail "$d: expected option $o, got '$(mount_line "$d")'" ;; esac
+    done
+}
+# expect_no_userns: the converted config has no user namespace and no mappings
+expect_no_userns() {
+    jq -e '(.linux.namespaces // []) | all(.type != "user")' "$B/converted.json" > /dev/null 2>&1 \
+        || fail "converted config: expected no user namespace, got $(jq -c '.linux.namespaces' "$B/converted.json" 2> /dev/null)"
+    jq -e '.linux | has("uidMappings") or has("gidMappings") | not' "$B/converted.json" > /dev/null 2>&1 \
+        || fail "converted config: expected no uidMappings or gidMappings"
+}
 
 # ---------------------------------------------------------------- the cases
 for rt in $RUNTIMES; do
@@ -493,6 +606,248 @@ for rt in $RUNTIMES; do
     if ! skip_if_no_userns "$d"; then
         run_case "maps:$DIFF_U:$DIFF_G" "$rt" default '.linux.gidMappings = .linux.uidMappings' --mode userns
         expect_failed 'mapping tool not present|gid_map.*operation not permitted'
+        report "$d" "$B"
+    fi
+
+    # ------------------------------------------------ fix-ups (rules 6-10)
+    d="$rt: oomScoreAdj -500, the caller raised its own oom_score_adj to 500 (unshare): starts with the caller's 500"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$RAISE_OOM run_case unshare "$rt" oom ""
+        [ "$(cat "$B/caller.oom" 2> /dev/null)" = 500 ] || fail "the caller's oom_score_adj is '$(cat "$B/caller.oom" 2> /dev/null)', not 500"
+        if expect_started; then
+            expect_sect oom 500
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: oomScoreAdj -500 put back, below the caller's 500, fails (oom_score_adj permission denied)"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$RAISE_OOM run_case unshare "$rt" oom "$RESTORE_OOM"
+        expect_failed 'oom_score_adj: permission denied'
+        report "$d" "$B"
+    fi
+
+    d="$rt: RLIMIT_NOFILE 1048576, the caller lowered its hard limit to 4096 (unshare): starts with hard and soft 4096"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$LOWER_NOFILE run_case unshare "$rt" rlimits ""
+        [ "$(paste -sd' ' "$B/caller.nofile" 2> /dev/null)" = "4096 1024" ] \
+            || fail "the caller's hard and soft RLIMIT_NOFILE are '$(paste -sd' ' "$B/caller.nofile" 2> /dev/null)', not 4096 1024"
+        if expect_started; then
+            expect_sect limits "4096|4096"
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: RLIMIT_NOFILE 1048576 put back, above the caller's hard 4096, fails (setting the rlimit not permitted)"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$LOWER_NOFILE run_case unshare "$rt" rlimits "$RESTORE_RLIMITS"
+        expect_failed 'rlimit.*(type 7|RLIMIT_NOFILE).*operation not permitted'
+        report "$d" "$B"
+    fi
+
+    d="$rt: no pid namespace (unshare): /proc is a bind of the caller's /proc, the caller's processes show, readonly and masked paths still applied"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" nopid ""
+        if expect_started; then
+            [ "$(sect pid)" != 1 ] || fail "the container's process is pid 1: it has a pid namespace of its own"
+            expect_sect proc1 "$HOST_PROC1"
+            expect_dev /proc "$HOST_PROCDEV"
+            expect_opts /proc/sys ro
+            # runc applies the bind's nosuid,nodev,noexec; crun 1.8 remounts a bind only when it is ro
+            [ "$rt" = runc ] && expect_opts /proc nosuid nodev noexec
+            [ -z "$MASKED_FILE" ] || [ -n "$(mount_line "$MASKED_FILE")" ] || fail "masked path $MASKED_FILE: no mount over it"
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: no pid namespace, the proc mount put back, fails (mounting proc not permitted)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" nopid "$RESTORE_PROC"
+        expect_failed 'proc.*operation not permitted'
+        report "$d" "$B"
+    fi
+
+    d="$rt: no ipc namespace (unshare): /dev/shm is a bind of the caller's, /dev/mqueue ${HOST_MQDEV:+bound}${HOST_MQDEV:-removed (none on this host)}"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" noipc ""
+        if expect_started; then
+            expect_dev /dev/shm "$HOST_SHMDEV"
+            expect_dev /dev/mqueue "$HOST_MQDEV"
+            [ "$(sect pid)" = 1 ] || fail "pid $(sect pid): expected the pid namespace of its own (pid 1)"
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: no ipc namespace, the mqueue mount put back, fails (mounting mqueue not permitted)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" noipc "$RESTORE_MQUEUE"
+        expect_failed 'mqueue.*operation not permitted'
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: no ipc namespace, the /dev/shm tmpfs put back: it starts, but its /dev/shm is not the caller's"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" noipc "$RESTORE_SHM"
+        if expect_started; then
+            got=$(sect devs | awk '$1 == "/dev/shm" { dev = $2 } END { print dev }')
+            [ -n "$got" ] && [ "$got" != "$HOST_SHMDEV" ] || fail "/dev/shm: expected a private tmpfs (not device $HOST_SHMDEV), got device '$got'"
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: additionalGids [0, 5, 10], caller gids 0-5 mapped (newgidmap, setgroups allowed), --mode userns: starts in groups 0 and 5, unmapped 10 dropped"
+    if ! skip_if_no_userns "$d"; then
+        run_case "maps:$GIDS_U:$GIDS_G" "$rt" gids "" --mode userns
+        if expect_started; then
+            expect_maps gid "0 0 1|1 1 5"
+            expect_groups 0,5
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: additionalGids with the unmapped 10 put back fails (setgroups: invalid argument)"
+    if ! skip_if_no_userns "$d"; then
+        run_case "maps:$GIDS_U:$GIDS_G" "$rt" gids "$RESTORE_GIDS" --mode userns
+        expect_failed 'setgroups.*invalid argument'
+        report "$d" "$B"
+    fi
+
+    d="$rt: additionalGids [0, 5, 10], --mode single as the plain user: all removed, starts in group 0 only"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" gids "" --mode single
+        if expect_started; then
+            jq -e '.process.user | has("additionalGids") | not' "$B/converted.json" > /dev/null 2>&1 \
+                || fail "converted config: additionalGids still there: $(jq -c '.process.user' "$B/converted.json" 2> /dev/null)"
+            expect_groups 0
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: --mode single, additionalGids put back: refused (runc) or silently ignored (crun)"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" gids "$RESTORE_GIDS" --mode single
+        if [ "$rt" = crun ] && [ "$(rc_of run)" = 0 ]; then
+            # crun runs it without setgroups: the groups asked for are not set
+            expect_started && expect_groups 0
+        else
+            expect_failed 'cannot set any additional groups in a rootless container'
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: bind of a ro,nosuid,nodev,noexec,noatime mount with options rbind,rw,relatime (unshare): starts, /data shows the locked flags"
+    if ! skip_if_no_userns "$d"; then
+        ROOT_PRE=$LOCK_SETUP run_case unshare "$rt" locked ""
+        if expect_started; then
+            expect_opts /data ro nosuid nodev noexec noatime
+            expect_sect data locked-data
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: the bind's options rbind,rw,relatime put back: refused on remount (runc) or the locked flags kept anyway (crun)"
+    if ! skip_if_no_userns "$d"; then
+        ROOT_PRE=$LOCK_SETUP run_case unshare "$rt" locked "$RESTORE_LOCKED"
+        if [ "$rt" = crun ] && [ "$(rc_of run)" = 0 ]; then
+            # crun applies the source's locked flags itself
+            expect_started && expect_opts /data ro nosuid nodev noexec noatime
+        else
+            expect_failed '/data.*operation not permitted'
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: the converted bind with relatime in place of the source's noatime: refused on remount (runc) or noatime kept (crun)"
+    if ! skip_if_no_userns "$d"; then
+        ROOT_PRE=$LOCK_SETUP run_case unshare "$rt" locked "$RESTORE_ATIME"
+        if [ "$rt" = crun ] && [ "$(rc_of run)" = 0 ]; then
+            expect_started && expect_opts /data ro nosuid nodev noexec noatime
+        else
+            expect_failed '/data.*operation not permitted'
+        fi
+        report "$d" "$B"
+    fi
+
+    # nodiratime is part of the locked atime mode (the kernel's MNT_ATIME_MASK):
+    # asking for it on a source mount without it fails the remount like relatime.
+    d="$rt: bind of the locked tmpfs (noatime, no nodiratime) with options rbind,rw,nodiratime (unshare): nodiratime dropped, starts with the locked flags"
+    if ! skip_if_no_userns "$d"; then
+        ROOT_PRE=$LOCK_SETUP run_case unshare "$rt" nodiratime ""
+        jq -e '.mounts[] | select(.destination == "/data") | .options | index("nodiratime") | not' "$B/converted.json" > /dev/null 2>&1 \
+            || fail "converted config: /data still asks for nodiratime, which its source's mount does not have: $(jq -c '.mounts[] | select(.destination == "/data") | .options' "$B/converted.json" 2> /dev/null)"
+        if expect_started; then
+            expect_opts /data ro nosuid nodev noexec noatime
+            case $(mount_opts /data) in *,nodiratime,*) fail "/data: nodiratime set, the source has no nodiratime" ;; esac
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: the converted bind with nodiratime put back: refused on remount (runc) or the source's atime mode kept (crun)"
+    if ! skip_if_no_userns "$d"; then
+        ROOT_PRE=$LOCK_SETUP run_case unshare "$rt" nodiratime "$RESTORE_NODIRATIME"
+        if [ "$rt" = crun ] && [ "$(rc_of run)" = 0 ]; then
+            expect_started && expect_opts /data ro nosuid nodev noexec noatime
+        else
+            expect_failed '/data.*operation not permitted'
+        fi
+        report "$d" "$B"
+    fi
+
+    # ------------------------------------------------ --mode inherit: the runtime is root in the caller's user namespace
+    d="$rt: --mode inherit in unshare -Urm, default spec: no user namespace in the config, the container's uid_map is the caller's (0 $UID_U 1), own sysfs"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" default "" --mode inherit
+        expect_no_userns
+        if expect_started; then
+            expect_caller_maps uid; expect_caller_maps gid
+            expect_maps uid "0 $UID_U 1"
+            expect_own_sysfs; expect_devpts_gid5 no; expect_mqueue
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: --mode inherit in rootlesskit --net=host, default spec: the container's maps are the caller's (0 $UID_U 1, 1 $SUBU_START $SUBU_COUNT), devpts keeps the mapped gid=5"
+    if ! skip_if_no_userns "$d"; then
+        run_case rootlesskit "$rt" default "" --mode inherit
+        expect_no_userns
+        if expect_started; then
+            expect_caller_maps uid; expect_caller_maps gid
+            expect_maps uid "0 $UID_U 1|1 $SUBU_START $SUBU_COUNT"
+            expect_own_sysfs; expect_devpts_gid5 $((SUBG_START + 4))
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: --mode inherit in unshare -Urm --net, no network namespace in the spec: the caller's netns is its userns's, so /sys stays a fresh sysfs (only lo)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-net "$rt" nonet "" --mode inherit
+        expect_no_userns
+        if expect_started; then
+            expect_caller_maps uid
+            expect_own_sysfs
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: --mode inherit in rootlesskit --net=host, no network namespace in the spec: the host's netns, so /sys is the read-only bind of the host's"
+    if ! skip_if_no_userns "$d"; then
+        run_case rootlesskit "$rt" nonet "" --mode inherit
+        expect_no_userns
+        if expect_started; then
+            expect_caller_maps uid
+            expect_host_sys_bind
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: --mode inherit in rootlesskit --net=host, no network namespace, sysfs put back: refused (runc) or the host's /sys bound (crun)"
+    if ! skip_if_no_userns "$d"; then
+        run_case rootlesskit "$rt" nonet "$RESTORE_SYSFS" --mode inherit
+        if [ "$(rc_of run)" = 0 ]; then
+            expect_started && expect_host_sys
+        else
+            expect_failed 'sysfs.*(operation not permitted|permission denied)'
+        fi
         report "$d" "$B"
     fi
 done
