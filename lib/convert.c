@@ -1064,7 +1064,6 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 			continue; /* a source that does not exist is left alone */
 		const char *dest = member_string(m, "destination");
 		struct json_object *opts = member(m, "options");
-		bool created = false;
 		for (size_t k = 0; k < sizeof(locked) / sizeof(locked[0]); k++) {
 			if (!(sv.f_flag & locked[k].flag) || options_have(opts, locked[k].opt))
 				continue;
@@ -1072,7 +1071,6 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 				opts = json_object_new_array();
 				if (!opts || json_object_object_add(m, "options", opts) < 0)
 					return nomem(err);
-				created = true;
 			}
 			bool removed;
 			if (options_remove(opts, locked[k].contrary, &removed) < 0 ||
@@ -1084,7 +1082,6 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 					       source, locked[k].opt) < 0)
 				return nomem(err);
 		}
-		(void)created;
 		/* nodiratime is locked with the atime mode: asked for on a source without it, it fails the remount */
 		bool removed_nodiratime = false;
 		if (!(sv.f_flag & ST_NODIRATIME) && options_have(opts, "nodiratime")) {
