@@ -97,26 +97,6 @@ void ocirl__buf_reserve(ocirl_buf *b, size_t more)
 	b->cap = cap;
 }
 
-void ocirl__buf_add(ocirl_buf *b, const char *s, size_t n)
-{
-	ocirl__buf_reserve(b, n);
-	if (b->failed)
-		return;
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void ocirl__buf_adds(ocirl_buf *b, const char *s)
-{
-	ocirl__buf_add(b, s, strlen(s));
-}
-
-void ocirl__buf_addc(ocirl_buf *b, char c)
-{
-	ocirl__buf_add(b, &c, 1);
-}
-
 void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...)
 {
 	va_list ap;

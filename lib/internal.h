@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "oci-rootless.h"
@@ -45,9 +46,35 @@ typedef struct {
 } ocirl_buf;
 
 void ocirl__buf_reserve(ocirl_buf *b, size_t more);
-void ocirl__buf_add(ocirl_buf *b, const char *s, size_t n);
-void ocirl__buf_adds(ocirl_buf *b, const char *s);
-void ocirl__buf_addc(ocirl_buf *b, char c);
+
+/* The appends are inline: the writer calls them for every token. */
+static inline void ocirl__buf_add(ocirl_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		ocirl__buf_reserve(b, n);
+		if (b->failed)
+			return;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void ocirl__buf_adds(ocirl_buf *b, const char *s)
+{
+	ocirl__buf_add(b, s, strlen(s));
+}
+
+static inline void ocirl__buf_addc(ocirl_buf *b, char c)
+{
+	if (b->len + 2 > b->cap) {
+		ocirl__buf_reserve(b, 1);
+		if (b->failed)
+			return;
+	}
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- files ---- */

@@ -60,7 +60,36 @@ typedef struct {
 	size_t i;
 	const char *name;
 	ocirl_error **err;
+	ocirl_buf str;      /* the decoded value of the last string scanned */
+	const char *sval;   /* that value: into data when it had no escape, else str.data */
+	size_t slen;
 } scanner;
+
+static void put_utf8(ocirl_buf *b, uint32_t u)
+{
+	char o[4];
+	size_t n;
+	if (u < 0x80) {
+		o[0] = (char)u;
+		n = 1;
+	} else if (u < 0x800) {
+		o[0] = (char)(0xC0 | (u >> 6));
+		o[1] = (char)(0x80 | (u & 0x3F));
+		n = 2;
+	} else if (u < 0x10000) {
+		o[0] = (char)(0xE0 | (u >> 12));
+		o[1] = (char)(0x80 | ((u >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (u & 0x3F));
+		n = 3;
+	} else {
+		o[0] = (char)(0xF0 | (u >> 18));
+		o[1] = (char)(0x80 | ((u >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((u >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (u & 0x3F));
+		n = 4;
+	}
+	ocirl__buf_add(b, o, n);
+}
 
 static int scan_fail(scanner *s, size_t at, const char *what)
 {
@@ -116,15 +145,33 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
 	return n;
 }
 
+/* Scans the string at s->i, checking it and decoding its value into
+ * s->sval / s->slen (no copy when it has no escape). */
 static int scan_string(scanner *s, bool key)
 {
 	const char *d = s->data;
-	s->i++;
+	size_t start = ++s->i, run = start;
+	bool escaped = false;
+	s->str.len = 0;
 	for (;;) {
+		/* the common case: plain ASCII */
+		while (s->i < s->len && (unsigned char)d[s->i] >= 0x20 && d[s->i] != '"' && d[s->i] != '\\' &&
+		       (unsigned char)d[s->i] < 0x80)
+			s->i++;
 		if (s->i >= s->len)
 			return scan_fail(s, s->len, "unexpected end of input in a string (truncated?)");
 		unsigned char c = (unsigned char)d[s->i];
 		if (c == '"') {
+			if (escaped) {
+				ocirl__buf_add(&s->str, d + run, s->i - run);
+				if (s->str.failed)
+					return ocirl__error_nomem(s->err);
+				s->sval = s->str.data;
+				s->slen = s->str.len;
+			} else {
+				s->sval = d + start;
+				s->slen = s->i - start;
+			}
 			s->i++;
 			return 0;
 		}
@@ -137,16 +184,22 @@ static int scan_string(scanner *s, bool key)
 			s->i += n;
 			continue;
 		}
-		if (c != '\\') {
-			s->i++;
-			continue;
-		}
+		/* a backslash */
 		size_t esc = s->i;
+		if (!escaped) {
+			escaped = true;
+			ocirl__buf_reserve(&s->str, 64);
+		}
+		ocirl__buf_add(&s->str, d + run, s->i - run);
 		if (s->i + 1 >= s->len)
 			return scan_fail(s, s->len, "unexpected end of input in a string (truncated?)");
 		char e = d[s->i + 1];
-		if (strchr("\"\\/bfnrt", e) && e) {
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		const char *k = e ? strchr(from, e) : NULL;
+		if (k) {
+			ocirl__buf_addc(&s->str, to[k - from]);
 			s->i += 2;
+			run = s->i;
 			continue;
 		}
 		if (e != 'u')
@@ -163,9 +216,12 @@ static int scan_string(scanner *s, bool key)
 			    lo < 0xDC00 || lo > 0xDFFF)
 				return scan_fail(s, esc, "a lone surrogate escape (\\uD800-\\uDBFF) cannot be kept");
 			s->i += 6;
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
 		}
 		if (u == 0 && key)
 			return scan_fail(s, esc, "\\u0000 in a key cannot be kept");
+		put_utf8(&s->str, u);
+		run = s->i;
 	}
 }
 
@@ -174,7 +230,9 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int scan_number(scanner *s)
+/* Scans the number at s->i into a new json-c value in *out: an int64, a
+ * uint64 above INT64_MAX, or a double that keeps its text. */
+static int scan_number(scanner *s, struct json_object **out)
 {
 	const char *d = s->data;
 	size_t start = s->i;
@@ -214,46 +272,111 @@ static int scan_number(scanner *s)
 			return scan_fail(s, start,
 					 neg ? "integer below -9223372036854775808 cannot be kept exactly"
 					     : "integer above 18446744073709551615 cannot be kept exactly");
+		uint64_t v = 0;
+		for (size_t k = digits; k < s->i; k++)
+			v = v * 10 + (uint64_t)(d[k] - '0'); /* in range: checked above */
+		if (neg)
+			*out = json_object_new_int64(v ? (int64_t)(~v + 1) : 0); /* -2^63 fits */
+		else if (v > INT64_MAX)
+			*out = json_object_new_uint64(v);
+		else
+			*out = json_object_new_int64((int64_t)v);
+	} else {
+		char text[64];
+		_cleanup_free_ char *big = NULL;
+		size_t n = s->i - start;
+		char *t = text;
+		if (n >= sizeof(text) && !(t = big = malloc(n + 1)))
+			return ocirl__error_nomem(s->err);
+		memcpy(t, d + start, n);
+		t[n] = '\0';
+		/* json-c keeps the text and writes it back as read */
+		*out = json_object_new_double_s(strtod(t, NULL), t);
+	}
+	if (!*out)
+		return ocirl__error_nomem(s->err);
+	return 0;
+}
+
+/* One open container of the parse: its value and, in an object, the key
+ * waiting for its value. */
+typedef struct {
+	struct json_object *obj;
+	ocirl_buf key; /* reused from one key to the next: no allocation per key */
+} frame;
+
+/* Attaches val to the innermost open container (it takes val). */
+static int attach(frame *top, struct json_object *val, ocirl_error **err)
+{
+	int r;
+	if (json_object_is_type(top->obj, json_type_array))
+		r = json_object_array_add(top->obj, val);
+	else {
+		/* a repeated key keeps its first place and takes the last value, as runc */
+		r = json_object_object_add(top->obj, top->key.data, val);
+	}
+	if (r < 0) {
+		json_object_put(val);
+		return ocirl__error_nomem(err);
 	}
 	return 0;
 }
 
-static int validate(const char *data, size_t len, const char *name, ocirl_error **err)
+/*
+ * The parser: one pass that checks strict JSON (RFC 8259) and builds the
+ * json-c tree. json-c's own tokener is not used: in strict mode it still
+ * takes NaN, Infinity, leading zeros, "1.", single quotes, raw control
+ * characters in strings and overlong or surrogate UTF-8, and it silently
+ * changes some values (integers beyond 64 bits are clamped, lone surrogate
+ * escapes become U+FFFD, a key is cut at \u0000). Anything that could not be
+ * kept exactly is refused here, with its line and column.
+ */
+static int parse_strict(struct json_object **out, const char *data, size_t len, const char *name, ocirl_error **err)
 {
-	scanner s = { data, len, 0, name, err };
-	char stack[OCIRL_MAX_DEPTH];
-	size_t sp = 0;
+	scanner s = { .data = data, .len = len, .name = name, .err = err };
+	frame stack[OCIRL_MAX_DEPTH];
+	size_t sp = 0, used = 0; /* used: frames whose key buffer is allocated */
+	struct json_object *root = NULL;
 	enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, COLON, COMMA_OR_END, DONE } st = VALUE;
-	int r;
+	int r = 0;
 	for (;;) {
 		while (s.i < len && (data[s.i] == ' ' || data[s.i] == '\t' || data[s.i] == '\n' || data[s.i] == '\r'))
 			s.i++;
 		if (s.i == len) {
 			if (st == DONE)
-				return 0;
-			return scan_fail(&s, len, "unexpected end of input (truncated?)");
+				break;
+			r = scan_fail(&s, len, "unexpected end of input (truncated?)");
+			goto fail;
 		}
 		char c = data[s.i];
-		if (c == '\0')
-			return scan_fail(&s, s.i, "NUL byte");
+		if (c == '\0') {
+			r = scan_fail(&s, s.i, "NUL byte");
+			goto fail;
+		}
 		switch (st) {
 		case DONE:
-			return scan_fail(&s, s.i, "trailing data after the JSON object");
+			r = scan_fail(&s, s.i, "trailing data after the JSON object");
+			goto fail;
 		case COLON:
-			if (c != ':')
-				return scan_fail(&s, s.i, "expected ':' after a key");
+			if (c != ':') {
+				r = scan_fail(&s, s.i, "expected ':' after a key");
+				goto fail;
+			}
 			s.i++;
 			st = VALUE;
 			continue;
 		case COMMA_OR_END: {
-			char close = stack[sp - 1] == '{' ? '}' : ']';
+			bool in_obj = json_object_is_type(stack[sp - 1].obj, json_type_object);
+			char close = in_obj ? '}' : ']';
 			if (c == ',') {
 				s.i++;
-				st = stack[sp - 1] == '{' ? KEY : VALUE;
+				st = in_obj ? KEY : VALUE;
 				continue;
 			}
-			if (c != close)
-				return scan_fail(&s, s.i, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+			if (c != close) {
+				r = scan_fail(&s, s.i, in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
+				goto fail;
+			}
 			s.i++;
 			sp--;
 			st = sp ? COMMA_OR_END : DONE;
@@ -267,50 +390,97 @@ static int validate(const char *data, size_t len, const char *name, ocirl_error 
 				st = sp ? COMMA_OR_END : DONE;
 				continue;
 			}
-			if (c != '"')
-				return scan_fail(&s, s.i, st == KEY ? "expected a key in double quotes (no trailing comma)"
-								    : "expected a key in double quotes or '}'");
+			if (c != '"') {
+				r = scan_fail(&s, s.i, st == KEY ? "expected a key in double quotes (no trailing comma)"
+								 : "expected a key in double quotes or '}'");
+				goto fail;
+			}
 			if ((r = scan_string(&s, true)) < 0)
-				return r;
+				goto fail;
+			stack[sp - 1].key.len = 0;
+			ocirl__buf_add(&stack[sp - 1].key, s.sval, s.slen);
+			if (stack[sp - 1].key.failed) {
+				r = ocirl__error_nomem(err);
+				goto fail;
+			}
 			st = COLON;
 			continue;
 		case VALUE:
-		case VALUE_OR_END:
+		case VALUE_OR_END: {
 			if (c == ']' && st == VALUE_OR_END) {
 				s.i++;
 				sp--;
 				st = sp ? COMMA_OR_END : DONE;
 				continue;
 			}
-			if (sp == 0 && c != '{')
-				return scan_fail(&s, s.i, "expected a JSON object at the top level");
-			if (c == '{' || c == '[') {
-				if (sp == OCIRL_MAX_DEPTH)
-					return scan_fail(&s, s.i, "nested deeper than the limit of " OCIRL_STRINGIFY(
-									  OCIRL_MAX_DEPTH) " levels");
-				stack[sp++] = c;
-				s.i++;
-				st = c == '{' ? KEY_OR_END : VALUE_OR_END;
-				continue;
+			if (sp == 0 && c != '{') {
+				r = scan_fail(&s, s.i, "expected a JSON object at the top level");
+				goto fail;
 			}
-			if (c == '"')
-				r = scan_string(&s, false);
-			else if (c == '-' || is_digit(c))
-				r = scan_number(&s);
-			else if (len - s.i >= 4 && memcmp(data + s.i, "true", 4) == 0)
-				s.i += 4, r = 0;
-			else if (len - s.i >= 5 && memcmp(data + s.i, "false", 5) == 0)
-				s.i += 5, r = 0;
-			else if (len - s.i >= 4 && memcmp(data + s.i, "null", 4) == 0)
-				s.i += 4, r = 0;
-			else
+			struct json_object *val = NULL;
+			bool container = c == '{' || c == '[';
+			if (container) {
+				if (sp == OCIRL_MAX_DEPTH) {
+					r = scan_fail(&s, s.i,
+						      "nested deeper than the limit of " OCIRL_STRINGIFY(OCIRL_MAX_DEPTH) " levels");
+					goto fail;
+				}
+				val = c == '{' ? json_object_new_object() : json_object_new_array();
+				if (!val) {
+					r = ocirl__error_nomem(err);
+					goto fail;
+				}
+				s.i++;
+			} else if (c == '"') {
+				if ((r = scan_string(&s, false)) < 0)
+					goto fail;
+				if (!(val = json_object_new_string_len(s.sval, (int)s.slen))) {
+					r = ocirl__error_nomem(err);
+					goto fail;
+				}
+			} else if (c == '-' || is_digit(c)) {
+				if ((r = scan_number(&s, &val)) < 0)
+					goto fail;
+			} else if (len - s.i >= 4 && memcmp(data + s.i, "true", 4) == 0) {
+				s.i += 4;
+				val = json_object_new_boolean(1);
+			} else if (len - s.i >= 5 && memcmp(data + s.i, "false", 5) == 0) {
+				s.i += 5;
+				val = json_object_new_boolean(0);
+			} else if (len - s.i >= 4 && memcmp(data + s.i, "null", 4) == 0) {
+				s.i += 4;
+				val = NULL; /* json-c's null */
+			} else {
 				r = scan_fail(&s, s.i, "unexpected character (expected a value)");
-			if (r < 0)
-				return r;
-			st = COMMA_OR_END;
+				goto fail;
+			}
+			if (sp == 0)
+				root = val;
+			else if ((r = attach(&stack[sp - 1], val, err)) < 0)
+				goto fail;
+			if (container) {
+				if (sp == used)
+					stack[used++] = (frame){ NULL, { 0 } };
+				stack[sp++].obj = val;
+				st = c == '{' ? KEY_OR_END : VALUE_OR_END;
+			} else
+				st = COMMA_OR_END;
 			continue;
 		}
+		}
 	}
+	r = 0;
+	goto done;
+fail:
+	json_object_put(root);
+	root = NULL;
+done:
+	for (size_t k = 0; k < used; k++)
+		free(stack[k].key.data);
+	free(s.str.data);
+	if (r == 0)
+		*out = root;
+	return r;
 }
 
 int ocirl_config_parse(struct json_object **out, const char *data, size_t len, const char *name,
@@ -326,28 +496,7 @@ int ocirl_config_parse(struct json_object **out, const char *data, size_t len, c
 					name);
 	if (len > INT32_MAX)
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EFBIG, "%s: larger than 2 GiB", name);
-	int r = validate(data, len, name, err);
-	if (r < 0)
-		return r;
-
-	/* The text is valid JSON that json-c keeps exactly: parse it. */
-	struct json_tokener *tok = json_tokener_new_ex(OCIRL_MAX_DEPTH + 1);
-	if (!tok)
-		return ocirl__error_nomem(err);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
-	struct json_object *obj = json_tokener_parse_ex(tok, data, (int)len);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	size_t end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success || !obj || !json_object_is_type(obj, json_type_object)) {
-		json_object_put(obj);
-		if (jerr == json_tokener_success)
-			return ocirl__error_nomem(err); /* json-c could not allocate the tree */
-		/* Not expected after validate(): report json-c's word for it. */
-		return error_at(err, name, data, end <= len ? end : len, json_tokener_error_desc(jerr));
-	}
-	*out = obj;
-	return 0;
+	return parse_strict(out, data, len, name, err);
 }
 
 /* ---- writing ---- */
@@ -412,9 +561,20 @@ static void put_newline(writer *w, unsigned depth)
 {
 	if (!w->pretty)
 		return;
-	ocirl__buf_addc(w->b, '\n');
-	for (unsigned i = 0; i < depth; i++)
-		ocirl__buf_add(w->b, w->indent, w->indent_len);
+	ocirl_buf *b = w->b;
+	size_t n = 1 + (size_t)depth * w->indent_len;
+	ocirl__buf_reserve(b, n);
+	if (b->failed)
+		return;
+	char *p = b->data + b->len;
+	*p++ = '\n';
+	if (w->indent_len == 1)
+		memset(p, w->indent[0], depth);
+	else
+		for (unsigned i = 0; i < depth; i++, p += w->indent_len)
+			memcpy(p, w->indent, w->indent_len);
+	b->len += n;
+	b->data[b->len] = '\0';
 }
 
 static void put_value(writer *w, struct json_object *o, unsigned depth)
@@ -473,6 +633,7 @@ int ocirl_config_serialize(char **out, size_t *out_len, struct json_object *conf
 			   const char *indent, int final_newline, ocirl_error **err)
 {
 	ocirl_buf b = { 0 };
+	ocirl__buf_reserve(&b, 4096);
 	writer w = { .b = &b, .pretty = style == OCIRL_STYLE_PRETTY, .indent = indent ? indent : "\t" };
 	w.indent_len = strlen(w.indent);
 	put_value(&w, config, 0);

@@ -329,8 +329,10 @@ int main(int argc, char **argv)
 		return fail(err);
 	}
 
+	/* The list of changes is needed to explain, to check, and to leave an
+	 * unchanged file alone; a plain conversion skips building it. */
 	ocirl_changes *changes = NULL;
-	if (ocirl_changes_new(&changes) < 0) {
+	if ((explain || check || in_place) && ocirl_changes_new(&changes) < 0) {
 		free(data);
 		free(path);
 		return fail(NULL);
