@@ -425,7 +425,7 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 						      "nested deeper than the limit of " OCIRL_STRINGIFY(OCIRL_MAX_DEPTH) " levels");
 					goto fail;
 				}
-				val = c == '{' ? json_object_new_object() : json_object_new_array();
+				val = c == '{' ? json_object_new_object() : json_object_new_array_ext(4); /* most arrays are short */
 				if (!val) {
 					r = ocirl__error_nomem(err);
 					goto fail;
