@@ -17,6 +17,7 @@ fi
 ninja -C "$build" >/dev/null
 for t in ${FUZZ_TARGETS:-convert idmap subid}; do
     work=$build/corpus-$t
+    rm -rf "$build/artifacts-$t"   # count only what this run finds
     mkdir -p "$work" "$build/artifacts-$t"
     cp -n "$top/tests/fuzz/corpus/$t/"* "$work/" 2>/dev/null || true
     echo "== fuzz-$t for ${seconds}s"
