@@ -54,6 +54,19 @@ static int check_member(struct json_object *obj, const char *key, json_type t, c
 	return 0;
 }
 
+/* check_member() for element i of the array named array: its place is only written on error. */
+static int check_member_at(struct json_object *obj, const char *key, json_type t, const char *array, size_t i,
+			   ocirl_error **err)
+{
+	struct json_object *v = member(obj, key);
+	if (v && !json_object_is_type(v, t)) {
+		char place[64];
+		snprintf(place, sizeof(place), "%s[%zu]", array, i);
+		return check_member(obj, key, t, place, err);
+	}
+	return 0;
+}
+
 static int nomem(ocirl_error **err)
 {
 	return ocirl__error_nomem(err);
@@ -145,24 +158,22 @@ static int check_config(struct json_object *config, ocirl_error **err)
 	struct json_object *mounts = member(config, "mounts");
 	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(mounts, i);
-		char place[64];
-		snprintf(place, sizeof(place), "mounts[%zu]", i);
 		if (!m || !json_object_is_type(m, json_type_object))
-			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s: expected an object", place);
+			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "mounts[%zu]: expected an object", i);
 		if (!member(m, "destination"))
-			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s.destination: expected a string",
-						place);
-		if ((r = check_member(m, "destination", json_type_string, place, err)) < 0 ||
-		    (r = check_member(m, "type", json_type_string, place, err)) < 0 ||
-		    (r = check_member(m, "source", json_type_string, place, err)) < 0 ||
-		    (r = check_member(m, "options", json_type_array, place, err)) < 0)
+			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "mounts[%zu].destination: expected a string",
+						i);
+		if ((r = check_member_at(m, "destination", json_type_string, "mounts", i, err)) < 0 ||
+		    (r = check_member_at(m, "type", json_type_string, "mounts", i, err)) < 0 ||
+		    (r = check_member_at(m, "source", json_type_string, "mounts", i, err)) < 0 ||
+		    (r = check_member_at(m, "options", json_type_array, "mounts", i, err)) < 0)
 			return r;
 		struct json_object *opts = member(m, "options");
 		for (size_t j = 0, k = opts ? json_object_array_length(opts) : 0; j < k; j++) {
 			struct json_object *o = json_object_array_get_idx(opts, j);
 			if (!o || !json_object_is_type(o, json_type_string))
 				return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL,
-							"%s.options[%zu]: expected a string", place, j);
+							"mounts[%zu].options[%zu]: expected a string", i, j);
 		}
 	}
 
@@ -432,6 +443,32 @@ static char *mount_destination(struct json_object *mount)
 	return c;
 }
 
+/* 1 when the mount's cleaned destination is /sys or under it, 0 when not, -1
+ * out of memory. An absolute destination that is already clean (no empty, "."
+ * or ".." part, no trailing slash) is tested as it is, without allocating. */
+static int mount_under_sys(struct json_object *mount)
+{
+	const char *d = member_string(mount, "destination");
+	if (!d)
+		return -1;
+	bool clean = d[0] == '/';
+	for (const char *p = d; clean && *p; p++) {
+		if (*p != '/')
+			continue;
+		if (p[1] == '/' || (p[1] == '\0' && p != d) ||
+		    (p[1] == '.' && (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
+			clean = false;
+	}
+	if (clean)
+		return ocirl__path_is_under(d, "/sys");
+	char *dest = mount_destination(mount);
+	if (!dest)
+		return -1;
+	int r = ocirl__path_is_under(dest, "/sys");
+	free(dest);
+	return r;
+}
+
 static struct json_object *sys_bind_mount(void)
 {
 	static const char *const opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
@@ -477,13 +514,13 @@ static int rule_sys(ocirl_changes *changes, struct json_object *config, struct j
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(old, i);
-		_cleanup_free_ char *dest = mount_destination(m);
-		if (!dest) {
+		int under = mount_under_sys(m);
+		if (under < 0) {
 			json_object_put(mounts);
 			json_object_put(bind);
 			return nomem(err);
 		}
-		if (!ocirl__path_is_under(dest, "/sys"))
+		if (!under)
 			json_object_array_add(mounts, json_object_get(m));
 	}
 	json_object_array_add(mounts, bind);
@@ -498,8 +535,7 @@ static int rule_sys(ocirl_changes *changes, struct json_object *config, struct j
 	bool had_bind = false, moved = false;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct json_object *m = json_object_array_get_idx(old, i);
-		_cleanup_free_ char *dest = mount_destination(m);
-		if (!dest || !ocirl__path_is_under(dest, "/sys")) {
+		if (mount_under_sys(m) != 1) {
 			moved = moved || had_bind;
 			continue;
 		}

@@ -509,6 +509,8 @@ static void put_string(ocirl_buf *b, const char *s, size_t n)
 	size_t run = 0; /* bytes copied as they are, in one go */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue; /* the common case: copied with its run */
 		const char *esc = NULL;
 		char u[7];
 		switch (c) {
