@@ -115,7 +115,8 @@ static void mountinfo_field(const char *s, size_t n, char *out, size_t outsz)
 {
 	size_t w = 0;
 	for (size_t i = 0; i < n && w + 1 < outsz; i++) {
-		if (s[i] == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3') {
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+		    s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
 			out[w++] = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
 			i += 3;
 		} else

@@ -491,6 +491,21 @@ static struct json_object *sys_bind_mount(void)
 	return m;
 }
 
+/* Whether m is a bind of the host's /sys at /sys with at least the options
+ * of sys_bind_mount() (rule 10 may have added locked flags to it). */
+static bool is_sys_bind(struct json_object *m, struct json_object *bind)
+{
+	const char *d = member_string(m, "destination"), *src = member_string(m, "source"),
+		   *t = member_string(m, "type");
+	if (!d || !src || !t || strcmp(d, "/sys") != 0 || strcmp(src, "/sys") != 0 || strcmp(t, "none") != 0)
+		return false;
+	struct json_object *want = member(bind, "options"), *have = member(m, "options");
+	for (size_t i = 0, n = json_object_array_length(want); i < n; i++)
+		if (!options_have(have, json_object_get_string(json_object_array_get_idx(want, i))))
+			return false;
+	return true;
+}
+
 static int rule_sys(ocirl_changes *changes, struct json_object *config, struct json_object *linux_,
 		    const ocirl_context *ctx, ocirl_error **err)
 {
@@ -511,6 +526,16 @@ static int rule_sys(ocirl_changes *changes, struct json_object *config, struct j
 		json_object_put(mounts);
 		json_object_put(bind);
 		return nomem(err);
+	}
+	/* A bind of /sys already there (from an earlier conversion, perhaps with
+	 * the locked flags rule 10 added) is kept as it is. */
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(old, i);
+		if (is_sys_bind(m, bind)) {
+			json_object_put(bind);
+			bind = json_object_get(m);
+			break;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(old, i);

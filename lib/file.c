@@ -63,10 +63,14 @@ int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_err
 		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", dir, strerror(errno));
 
 	char tmp[NAME_MAX + 1];
-	bool named = false;
-	_cleanup_close_ int fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	bool named = false, try_tmpfile = true;
+	int e;
+	const char *what;
+again:;
+	_cleanup_close_ int fd = try_tmpfile ? openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600) : -1;
 	if (fd < 0) {
-		/* No O_TMPFILE here: a named temporary file instead. */
+		/* No O_TMPFILE here (or no /proc to link it): a named temporary file. */
+		try_tmpfile = false;
 		for (unsigned i = 0; i < 100 && fd < 0; i++) {
 			snprintf(tmp, sizeof(tmp), ".%.200s.%ld.%u.tmp", base, (long)getpid(), i);
 			fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -79,8 +83,8 @@ int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_err
 		named = true;
 	}
 
-	int e = write_all(fd, data, len);
-	const char *what = "writing";
+	e = write_all(fd, data, len);
+	what = "writing";
 	if (e == 0 && fchmod(fd, st.st_mode & 07777) < 0)
 		e = -errno, what = "setting the mode of";
 	if (e == 0 && (geteuid() == 0 || st.st_uid == geteuid()))
@@ -88,6 +92,7 @@ int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_err
 	if (e == 0 && fsync(fd) < 0)
 		e = -errno, what = "syncing";
 	if (e == 0 && !named) {
+		/* give the complete file its temporary name through /proc */
 		char procfd[64];
 		snprintf(procfd, sizeof(procfd), "/proc/self/fd/%d", fd);
 		for (unsigned i = 0; i < 100; i++) {
@@ -99,8 +104,13 @@ int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_err
 			if (errno != EEXIST)
 				break;
 		}
-		if (!named)
-			e = -errno, what = "linking";
+		if (!named) {
+			/* no /proc (or no permission to link): start again with a named file */
+			close(fd);
+			fd = -1;
+			try_tmpfile = false;
+			goto again;
+		}
 	}
 	if (e == 0 && renameat(dfd, tmp, dfd, base) < 0)
 		e = -errno, what = "renaming over";

@@ -171,24 +171,29 @@ static int cmp_container_id(const void *a, const void *b)
 	return x->container_id < y->container_id ? -1 : x->container_id > y->container_id;
 }
 
-/* Sorts ranges by host_id and merges those that overlap or touch. */
-static size_t ranges_normalize(ocirl_id_mapping *m, size_t n)
+/* Sorts ranges by host_id and merges those that overlap or touch; false when
+ * a merged range would hold 2^32 ids or more. */
+static bool ranges_normalize(ocirl_id_mapping *m, size_t *n)
 {
-	if (n == 0)
-		return 0;
-	qsort(m, n, sizeof(*m), cmp_host_id);
+	if (*n == 0)
+		return true;
+	qsort(m, *n, sizeof(*m), cmp_host_id);
 	size_t k = 0;
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = 1; i < *n; i++) {
 		uint64_t end_k = (uint64_t)m[k].host_id + m[k].size;
 		if (m[i].host_id <= end_k) {
 			uint64_t end_i = (uint64_t)m[i].host_id + m[i].size;
-			if (end_i > end_k)
+			if (end_i > end_k) {
+				if (end_i - m[k].host_id > UINT32_MAX)
+					return false;
 				m[k].size = (uint32_t)(end_i - m[k].host_id);
+			}
 		} else {
 			m[++k] = m[i];
 		}
 	}
-	return k + 1;
+	*n = k + 1;
+	return true;
 }
 
 int ocirl_subid_parse(ocirl_id_mapping **out, size_t *out_n, const char *text, size_t len,
@@ -238,7 +243,10 @@ int ocirl_subid_parse(ocirl_id_mapping **out, size_t *out_n, const char *text, s
 		if (mappings_push(&m, &n, (ocirl_id_mapping){ .container_id = 0, .host_id = start, .size = count }) < 0)
 			return ocirl__error_nomem(err);
 	}
-	*out_n = ranges_normalize(m, n);
+	if (!ranges_normalize(m, &n))
+		return ocirl__error_set(err, OCIRL_ERROR_INPUT, ERANGE, "%s: the ranges of %s add up to 2^32 ids or more",
+					name, user_name ? user_name : idbuf);
+	*out_n = n;
 	*out = m;
 	m = NULL;
 	return 0;

@@ -5,6 +5,7 @@
  * clamp); writing keeps key order, numbers as read, and the input's indent.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -275,8 +276,10 @@ static int scan_number(scanner *s, struct json_object **out)
 		uint64_t v = 0;
 		for (size_t k = digits; k < s->i; k++)
 			v = v * 10 + (uint64_t)(d[k] - '0'); /* in range: checked above */
-		if (neg)
-			*out = json_object_new_int64(v ? (int64_t)(~v + 1) : 0); /* -2^63 fits */
+		if (neg && v == 0)
+			*out = json_object_new_double_s(-0.0, "-0"); /* written back as read */
+		else if (neg)
+			*out = json_object_new_int64((int64_t)(~v + 1)); /* -2^63 fits */
 		else if (v > INT64_MAX)
 			*out = json_object_new_uint64(v);
 		else
@@ -312,7 +315,6 @@ static int attach(frame *top, struct json_object *val, ocirl_error **err)
 	if (json_object_is_type(top->obj, json_type_array))
 		r = json_object_array_add(top->obj, val);
 	else {
-		/* a repeated key keeps its first place and takes the last value, as runc */
 		r = json_object_object_add(top->obj, top->key.data, val);
 	}
 	if (r < 0) {
@@ -395,12 +397,23 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 								 : "expected a key in double quotes or '}'");
 				goto fail;
 			}
+			size_t key_at = s.i;
 			if ((r = scan_string(&s, true)) < 0)
 				goto fail;
 			stack[sp - 1].key.len = 0;
 			ocirl__buf_add(&stack[sp - 1].key, s.sval, s.slen);
 			if (stack[sp - 1].key.failed) {
 				r = ocirl__error_nomem(err);
+				goto fail;
+			}
+			/* A repeated key is refused: runc (Go) would merge repeated
+			 * objects, json-c keeps the last value, and a rule could then
+			 * judge another value than the runtime will see. */
+			if (json_object_object_get_ex(stack[sp - 1].obj, stack[sp - 1].key.data, NULL)) {
+				char what[160];
+				snprintf(what, sizeof(what), "the key \"%.100s\" appears twice in this object",
+					 stack[sp - 1].key.data);
+				r = scan_fail(&s, key_at, what);
 				goto fail;
 			}
 			st = COLON;

@@ -293,8 +293,9 @@ int main(int argc, char **argv)
 				return usage_error("option '%s' needs an argument", argv[optind - 1]);
 			return usage_error("option '-%c' needs an argument", optopt);
 		default:
-			/* optopt names a bad short option, even inside a group such as -xi */
-			if (optopt > 0 && optopt < 256)
+			/* a long option as written; optopt names a bad short option, even
+			 * inside a group such as -xi */
+			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
 				return usage_error("unknown option '-%c'", optopt);
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}

@@ -61,6 +61,8 @@ int main(void)
 	ok(ocirl__mountinfo_is(mountinfo, "/dev/mqueue", "mqueue"), "mountinfo: /dev/mqueue is an mqueue mount");
 	ok(!ocirl__mountinfo_is(mountinfo, "/dev/shm", "tmpfs"), "mountinfo: /dev/shm is not mounted");
 	ok(ocirl__mountinfo_is(mountinfo, "/with space", "tmpfs"), "mountinfo: octal escapes in mount points");
+	ok(!ocirl__mountinfo_is("22 1 8:1 / /\\1! rw - ext4 /dev/sda1 rw\n", "/dev/mqueue", "mqueue"),
+	   "mountinfo: a malformed escape is taken as it is");
 	ok(!ocirl__mountinfo_is("24 23 0:22 / /dev/mqueue rw - mqueue mqueue rw\n25 24 0:5 / /dev/mqueue rw - tmpfs x rw\n",
 				"/dev/mqueue", "mqueue"),
 	   "mountinfo: the last mount on a point is the one that counts");

@@ -187,6 +187,10 @@ int main(void)
 	check(in, want, "/sys/fs/cgroup: removed this cgroup mount",
 	      "rule 3: a bind of /sys that ends up last anyway is not reported as moved");
 
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" USERNS "],%s},\"mounts\":[{\"destination\":\"/sys\",\"type\":\"none\","
+		 "\"source\":\"/sys\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\",\"ro\",\"rslave\"]}]}", MAPS_JSON);
+	check(in, in, "", "rule 3: a bind of /sys with more options than ours (such as locked flags) is kept as it is");
+
 	/* rule 4: uid= and gid= options */
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" NETNS "," USERNS "],%s},\"mounts\":[{\"destination\":"
 		 "\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=1000\",\"gid=5\",\"mode=755\",\"uid=65536\",\"gid=0\","

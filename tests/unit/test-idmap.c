@@ -139,6 +139,16 @@ int main(void)
 		ocirl_id_mapping *m = NULL;
 		size_t n = 0;
 		ocirl_error *err = NULL;
+		const char *big = "u:0:2147483648\nu:2147483648:2147483648\n";
+		ok(ocirl_subid_parse(&m, &n, big, strlen(big), "u", 1, "subuid", &err) < 0 && err &&
+			   strstr(err->message, "add up to 2^32 ids or more"),
+		   "subid parse refuses ranges that merge into 2^32 ids");
+		ocirl_error_free(err);
+	}
+	{
+		ocirl_id_mapping *m = NULL;
+		size_t n = 0;
+		ocirl_error *err = NULL;
 		ok(ocirl_subid_parse(&m, &n, "alice:x:1\n", 10, "alice", 1, "subuid", &err) < 0 && err &&
 			   strcmp(err->message, "subuid:1: expected \"NAME:START:COUNT\"") == 0,
 		   "subid parse refuses a bad line, naming it");

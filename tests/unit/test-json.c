@@ -141,8 +141,10 @@ int main(void)
 	      "pretty with tabs, key order kept, empty containers as runc writes them");
 	roundtrip("{\"a\": [1, {\"b\": 2}]}", OCIRL_STYLE_PRETTY, "    ", 0,
 	      "{\n    \"a\": [\n        1,\n        {\n            \"b\": 2\n        }\n    ]\n}", "pretty with 4 spaces");
-	roundtrip("{\"a\": 1, \"a\": 2, \"b\": 3}", OCIRL_STYLE_COMPACT, NULL, 0, "{\"a\":2,\"b\":3}",
-	      "a repeated key keeps its first place and its last value, as runc");
+	BAD("{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}", "c.json:2:16: invalid JSON: the key \"c\" appears twice in this object",
+	    "a repeated key (runc would merge, json-c would keep the last: neither can be judged safely)");
+	roundtrip("{\"a\": -0, \"b\": [-0.0, 0, -1]}", OCIRL_STYLE_COMPACT, NULL, 0, "{\"a\":-0,\"b\":[-0.0,0,-1]}",
+	      "-0 is written as read");
 
 	/* The whole conversion keeps the input's indent and final newline. */
 	const char *tail = "\"linux\": {\"namespaces\": [{\"type\": \"network\"}, {\"type\": \"user\"}], "
