@@ -146,6 +146,12 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
 	return n;
 }
 
+/* Bytes that end a run of plain ASCII in a JSON string: control characters,
+ * '"', '\\' and the start of a UTF-8 sequence. */
+static const unsigned char special[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
+};
+
 /* Scans the string at s->i, checking it and decoding its value into
  * s->sval / s->slen (no copy when it has no escape). */
 static int scan_string(scanner *s, bool key)
@@ -156,8 +162,7 @@ static int scan_string(scanner *s, bool key)
 	s->str.len = 0;
 	for (;;) {
 		/* the common case: plain ASCII */
-		while (s->i < s->len && (unsigned char)d[s->i] >= 0x20 && d[s->i] != '"' && d[s->i] != '\\' &&
-		       (unsigned char)d[s->i] < 0x80)
+		while (s->i < s->len && !special[(unsigned char)d[s->i]])
 			s->i++;
 		if (s->i >= s->len)
 			return scan_fail(s, s->len, "unexpected end of input in a string (truncated?)");
@@ -306,16 +311,25 @@ static int scan_number(scanner *s, struct json_object **out)
 typedef struct {
 	struct json_object *obj;
 	ocirl_buf key; /* reused from one key to the next: no allocation per key */
+	size_t key_at; /* where that key starts, for an error */
 } frame;
 
-/* Attaches val to the innermost open container (it takes val). */
+/* Attaches val to the innermost open container (it takes val). Returns 1
+ * when val's key was already in the object. */
 static int attach(frame *top, struct json_object *val, ocirl_error **err)
 {
 	int r;
 	if (json_object_is_type(top->obj, json_type_array))
 		r = json_object_array_add(top->obj, val);
 	else {
+		/* A repeated key is refused: runc (Go) would merge repeated
+		 * objects, json-c keeps the last value, and a rule could then judge
+		 * another value than the runtime will see. json-c replaces a
+		 * repeated key in place, so the count tells (no second lookup). */
+		int before = json_object_object_length(top->obj);
 		r = json_object_object_add(top->obj, top->key.data, val);
+		if (r == 0 && json_object_object_length(top->obj) == before)
+			return 1; /* repeated */
 	}
 	if (r < 0) {
 		json_object_put(val);
@@ -397,23 +411,13 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 								 : "expected a key in double quotes or '}'");
 				goto fail;
 			}
-			size_t key_at = s.i;
+			stack[sp - 1].key_at = s.i;
 			if ((r = scan_string(&s, true)) < 0)
 				goto fail;
 			stack[sp - 1].key.len = 0;
 			ocirl__buf_add(&stack[sp - 1].key, s.sval, s.slen);
 			if (stack[sp - 1].key.failed) {
 				r = ocirl__error_nomem(err);
-				goto fail;
-			}
-			/* A repeated key is refused: runc (Go) would merge repeated
-			 * objects, json-c keeps the last value, and a rule could then
-			 * judge another value than the runtime will see. */
-			if (json_object_object_get_ex(stack[sp - 1].obj, stack[sp - 1].key.data, NULL)) {
-				char what[160];
-				snprintf(what, sizeof(what), "the key \"%.100s\" appears twice in this object",
-					 stack[sp - 1].key.data);
-				r = scan_fail(&s, key_at, what);
 				goto fail;
 			}
 			st = COLON;
@@ -469,11 +473,18 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 			}
 			if (sp == 0)
 				root = val;
-			else if ((r = attach(&stack[sp - 1], val, err)) < 0)
+			else if ((r = attach(&stack[sp - 1], val, err)) != 0) {
+				if (r > 0) {
+					char what[160];
+					snprintf(what, sizeof(what), "the key \"%.100s\" appears twice in this object",
+						 stack[sp - 1].key.data);
+					r = scan_fail(&s, stack[sp - 1].key_at, what);
+				}
 				goto fail;
+			}
 			if (container) {
 				if (sp == used)
-					stack[used++] = (frame){ NULL, { 0 } };
+					stack[used++] = (frame){ NULL, { 0 }, 0 };
 				stack[sp++].obj = val;
 				st = c == '{' ? KEY_OR_END : VALUE_OR_END;
 			} else
@@ -514,6 +525,11 @@ int ocirl_config_parse(struct json_object **out, const char *data, size_t len, c
 
 /* ---- writing ---- */
 
+/* Bytes the writer escapes: control characters, '"' and '\\'. */
+static const unsigned char escaped_by_writer[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 static void put_string(ocirl_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -522,7 +538,7 @@ static void put_string(ocirl_buf *b, const char *s, size_t n)
 	size_t run = 0; /* bytes copied as they are, in one go */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!escaped_by_writer[c])
 			continue; /* the common case: copied with its run */
 		const char *esc = NULL;
 		char u[7];
