@@ -4,7 +4,7 @@ BUILD ?= build
 BIN    = $(BUILD)/src/oci-rootless
 EXAMPLE = examples/runc-spec
 
-.PHONY: all deps build run test fuzz clean
+.PHONY: all deps build run test fuzz bench clean
 
 all: build
 
@@ -28,5 +28,11 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# oci-rootless against a static C floor, a Go program with the runtime-spec
+# types and jq, on the same inputs: bench/results.md and bench/results.png
+# (installs what is missing; about 5 minutes; BENCH_QUICK=1 for a short run).
+bench:
+	@bench/run.sh
+
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-bench bench/out
