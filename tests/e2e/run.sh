@@ -20,36 +20,21 @@ CASE_TIMEOUT=${OCIRL_E2E_CASE_TIMEOUT:-20}   # seconds for one case (each takes 
 SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq)
 
-bail() { echo "Bail out! $*"; exit 1; }
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
-# ---------------------------------------------------------------- TAP output
-N=0
-FAILED=0
-ERRS=()
-fail() { ERRS+=("$*"); }
-# report DESC [BUNDLE]: ok / not ok for the assertions collected since the last report
-report() {
-    local desc=$1 b=${2:-} f
-    N=$((N + 1))
-    if [ ${#ERRS[@]} -eq 0 ]; then
-        echo "ok $N - $desc"
-    else
-        FAILED=$((FAILED + 1))
-        echo "not ok $N - $desc"
-        for f in "${ERRS[@]}"; do echo "# $f"; done
-        if [ -n "$b" ]; then
-            for f in context.out root-pre.err pre.err hide.err convert.err edit.err run.err run.out; do
-                [ -s "$b/$f" ] && sed "s/^/#   $f: /" "$b/$f" | head -40
-            done
-            [ -s "$b/caller.uid_map" ] && awk '{print "#   caller uid_map: " $1, $2, $3}' "$b/caller.uid_map"
-            [ -s "$b/caller.gid_map" ] && awk '{print "#   caller gid_map: " $1, $2, $3}' "$b/caller.gid_map"
-            [ -s "$b/config.json" ] && jq -c '"config uidMappings: \(.linux.uidMappings) gidMappings: \(.linux.gidMappings)"' \
-                "$b/config.json" 2>/dev/null | sed 's/^/#   /'
-        fi
-    fi
-    ERRS=()
+# On a failed case, the case folder's logs and the caller's maps.
+report_details() {
+    local b=$1 f
+    for f in context.out root-pre.err pre.err hide.err convert.err edit.err run.err run.out; do
+        [ -s "$b/$f" ] && sed "s/^/#   $f: /" "$b/$f" | head -40
+    done
+    [ -s "$b/caller.uid_map" ] && awk '{print "#   caller uid_map: " $1, $2, $3}' "$b/caller.uid_map"
+    [ -s "$b/caller.gid_map" ] && awk '{print "#   caller gid_map: " $1, $2, $3}' "$b/caller.gid_map"
+    [ -s "$b/config.json" ] && jq -c '"config uidMappings: \(.linux.uidMappings) gidMappings: \(.linux.gidMappings)"' \
+        "$b/config.json" 2>/dev/null | sed 's/^/#   /'
+    return 0
 }
-skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
 
 # ---------------------------------------------------------------- set-up
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP the end-to-end suite must run as root (it installs packages and creates a test user)"; exit 0; }
@@ -57,16 +42,7 @@ skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
 case $OCI_ROOTLESS in /*) ;; *) OCI_ROOTLESS=$PWD/$OCI_ROOTLESS ;; esac
 [ -x "$OCI_ROOTLESS" ] || bail "OCI_ROOTLESS=$OCI_ROOTLESS is not an executable file"
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "# installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null 2>&1 \
-        || bail "apt-get install ${missing[*]} failed"
-fi
+ensure_packages bail "${PACKAGES[@]}"
 for c in runc crun newuidmap newgidmap rootlesskit busybox jq unshare runuser; do
     command -v "$c" > /dev/null || bail "$c not found after installing ${PACKAGES[*]}"
 done
@@ -104,24 +80,6 @@ read -r SUBG_START SUBG_COUNT <<< "$(first_range /etc/subgid)"
 T=$(mktemp -d /tmp/ocirl-e2e.XXXXXX) || bail "mktemp failed"
 chmod 755 "$T"
 CTX_PID=
-kill_tree() { # PID: the process and its descendants, children first
-    local c
-    for c in $(pgrep -P "$1"); do kill_tree "$c"; done
-    kill -TERM "$1" 2> /dev/null
-}
-# kill_containers DIR...: containers still alive under these case folders (the
-# runtime timed out or was killed): their init pids are in the runtimes' state
-# files (runc state.json, crun status); a runtime deletes them when it ends well.
-kill_containers() {
-    local f pid
-    for f in "$@"; do
-        [ -f "$f" ] || continue
-        pid=$(jq -r '.init_process_pid // .pid // empty' "$f" 2> /dev/null)
-        case $pid in '' | *[!0-9]*) continue ;; esac
-        # never a root-owned process: container processes belong to the test user or its subordinate ids
-        [ -d "/proc/$pid" ] && [ "$(stat -c %u "/proc/$pid")" != 0 ] && kill -KILL "$pid" 2> /dev/null
-    done
-}
 cleanup() {
     kill_containers "$T"/b/*/state/*/state.json "$T"/b/*/state/*/status
     # The case being run when a signal came: its runtime returns once its container is gone.

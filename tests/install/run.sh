@@ -31,23 +31,8 @@ TOP=$(cd "$HERE/../.." && pwd)
 MESON=${MESON:-meson}
 CC=${CC:-cc}
 
-bail() { echo "Bail out! $*"; exit 1; }
-N=0
-FAILED=0
-ERRS=()
-fail() { ERRS+=("$*"); }
-report() {
-    N=$((N + 1))
-    if [ ${#ERRS[@]} -eq 0 ]; then
-        echo "ok $N - $1"
-    else
-        FAILED=$((FAILED + 1))
-        echo "not ok $N - $1"
-        local f
-        for f in "${ERRS[@]}"; do echo "# $f" | head -20; done
-    fi
-    ERRS=()
-}
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 oneline() { head -c "${2:-400}" "$1" 2> /dev/null | tr '\n' ' '; }
 
 [ -n "${OCIRL_BUILD_ROOT:-}" ] || bail "OCIRL_BUILD_ROOT is not set (the meson build folder)"

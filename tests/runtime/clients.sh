@@ -46,27 +46,8 @@ SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq containerd podman util-linux)
 IMAGE=docker.io/library/ocirl-busybox:test
 
-bail() { echo "Bail out! $*"; exit 1; }
-
-# ---------------------------------------------------------------- TAP output
-N=0
-FAILED=0
-ERRS=()
-fail() { ERRS+=("$*"); }
-report() {
-    N=$((N + 1))
-    if [ ${#ERRS[@]} -eq 0 ]; then
-        echo "ok $N - $1"
-    else
-        FAILED=$((FAILED + 1))
-        echo "not ok $N - $1"
-        local f
-        for f in "${ERRS[@]}"; do echo "# $f" | head -20; done
-    fi
-    ERRS=()
-}
-skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
-finish() { echo "1..$N"; [ "$FAILED" = 0 ]; exit; }
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 # one line of a file, for messages
 oneline() { head -c "${2:-400}" "$1" 2> /dev/null | tr '\n' ' '; }
 
@@ -80,16 +61,7 @@ if [ "$(id -u)" != 0 ]; then
     for c in $CLIENTS; do for rt in $RUNTIMES; do skip "$c, $rt" "needs root (installs packages, creates the test user $RT_USER)"; done; done
     finish
 fi
-missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "# installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null 2>&1 \
-        || echo "# apt-get install ${missing[*]} failed; the cases that need them will fail or skip"
-fi
+ensure_packages warn "${PACKAGES[@]}"
 for c in jq runuser nsenter unshare busybox; do
     command -v "$c" > /dev/null || bail "$c not found (apt-get install ${PACKAGES[*]})"
 done

@@ -36,26 +36,8 @@ RUNTIMES=${OCIRL_RT_RUNTIMES:-runc crun}
 SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq containerd podman python3-yaml)
 
-bail() { echo "Bail out! $*"; exit 1; }
-
-# ---------------------------------------------------------------- TAP output
-N=0
-FAILED=0
-ERRS=()
-fail() { ERRS+=("$*"); }
-report() {
-    N=$((N + 1))
-    if [ ${#ERRS[@]} -eq 0 ]; then
-        echo "ok $N - $1"
-    else
-        FAILED=$((FAILED + 1))
-        echo "not ok $N - $1"
-        local f
-        for f in "${ERRS[@]}"; do echo "# $f" | head -20; done
-    fi
-    ERRS=()
-}
-skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
 # ---------------------------------------------------------------- set-up
 [ -n "${OCI_ROOTLESS_RUNTIME_BIN:-}" ] || bail "OCI_ROOTLESS_RUNTIME_BIN is not set (the oci-rootless-runtime binary under test)"
@@ -68,37 +50,12 @@ IS_ROOT=0
 [ "$(id -u)" = 0 ] && IS_ROOT=1
 
 if [ $IS_ROOT = 1 ]; then
-    missing=()
-    for p in "${PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "# installing ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null 2>&1 \
-            || echo "# apt-get install ${missing[*]} failed; the cases that need them will fail or skip"
-    fi
+    ensure_packages warn "${PACKAGES[@]}"
 fi
 command -v jq > /dev/null || bail "jq is needed (apt-get install jq)"
 
 T=$(mktemp -d /tmp/ocirl-rt.XXXXXX) || bail "mktemp failed"
 chmod 755 "$T"
-kill_tree() { # PID: the process and its descendants, children first
-    local c
-    for c in $(pgrep -P "$1"); do kill_tree "$c"; done
-    kill -TERM "$1" 2> /dev/null
-}
-# Containers left by a failed case: their init pids are in the runtimes'
-# state files (runc state.json, crun status); never kill a root process.
-kill_containers() {
-    local f pid
-    for f in "$@"; do
-        [ -f "$f" ] || continue
-        pid=$(jq -r '.init_process_pid // .pid // empty' "$f" 2> /dev/null)
-        case $pid in '' | *[!0-9]*) continue ;; esac
-        [ -d "/proc/$pid" ] && [ "$(stat -c %u "/proc/$pid")" != 0 ] && kill -KILL "$pid" 2> /dev/null
-    done
-}
 CTX_PID=
 cleanup() {
     kill_containers "$T"/real/*/state/*/state.json "$T"/real/*/state/*/status

@@ -1,0 +1,66 @@
+# Shared by the shell suites (tests/e2e, tests/runtime, tests/install): TAP
+# output, installing missing Debian packages, and killing what a failed case
+# left running. Source it; it defines functions and N, FAILED, ERRS.
+
+bail() { echo "Bail out! $*"; exit 1; }
+
+# ---- TAP: collect assertions with fail, then report one test
+N=0
+FAILED=0
+ERRS=()
+fail() { ERRS+=("$*"); }
+# report DESC [ARG]: ok / not ok for the assertions collected since the last
+# report; a suite may define report_details ARG to print more on failure.
+report() {
+    local desc=$1 f
+    N=$((N + 1))
+    if [ ${#ERRS[@]} -eq 0 ]; then
+        echo "ok $N - $desc"
+    else
+        FAILED=$((FAILED + 1))
+        echo "not ok $N - $desc"
+        for f in "${ERRS[@]}"; do echo "# $f" | head -20; done
+        if [ -n "${2:-}" ] && declare -F report_details > /dev/null; then report_details "$2"; fi
+    fi
+    ERRS=()
+}
+skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
+finish() { echo "1..$N"; [ "$FAILED" = 0 ]; exit; }
+
+# ensure_packages bail|warn PACKAGE...: installs the missing ones (as root);
+# on failure bails out, or only says so.
+ensure_packages() {
+    local on_fail=$1 p missing=()
+    shift
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "# installing ${missing[*]}"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null 2>&1; then
+        [ "$on_fail" = bail ] && bail "apt-get install ${missing[*]} failed"
+        echo "# apt-get install ${missing[*]} failed; the cases that need them will fail or skip"
+    fi
+}
+
+kill_tree() { # PID: the process and its descendants, children first
+    local c
+    for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+    kill -TERM "$1" 2> /dev/null
+}
+
+# kill_containers STATEFILE...: containers still alive (the runtime timed out
+# or was killed): their init pids are in the runtimes' state files (runc
+# state.json, crun status); a runtime deletes them when it ends well. Never a
+# root-owned process: container processes belong to the test user or its
+# subordinate ids.
+kill_containers() {
+    local f pid
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        pid=$(jq -r '.init_process_pid // .pid // empty' "$f" 2> /dev/null)
+        case $pid in '' | *[!0-9]*) continue ;; esac
+        [ -d "/proc/$pid" ] && [ "$(stat -c %u "/proc/$pid")" != 0 ] && kill -KILL "$pid" 2> /dev/null
+    done
+}
