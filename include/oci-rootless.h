@@ -240,11 +240,14 @@ OCIRL_EXPORT const char *ocirl_changes_message(const ocirl_changes *changes, siz
 /** The deepest nesting of JSON accepted. */
 #define OCIRL_MAX_DEPTH 64
 
-/** Parses a config: exactly one JSON object, strict JSON, valid UTF-8, no
- *  trailing data, no integer outside the 64-bit ranges (json-c would
- *  silently change such a value). name (a file name) starts the error
- *  messages, which give line and column. The new tree in *out is released
- *  with json_object_put(). */
+/** Parses a config into a json-c tree: exactly one JSON object, strict JSON
+ *  (RFC 8259), valid UTF-8, no trailing data, nesting at most
+ *  OCIRL_MAX_DEPTH; refused as well is what json-c could not keep exactly
+ *  (an integer outside the 64-bit ranges, a lone surrogate escape, \u0000
+ *  in a key) and a repeated key (runc would merge repeated objects).
+ *  Doubles keep their text, so they are written back as read. name (a file
+ *  name) starts the error messages, which give line and column. The new
+ *  tree in *out is released with json_object_put(). */
 OCIRL_EXPORT int ocirl_config_parse(struct json_object **out, const char *data, size_t len,
 				    const char *name, ocirl_error **err);
 
