@@ -44,6 +44,14 @@ static const char *type_name(json_type t)
 	}
 }
 
+/* A string the rules read must hold no \u0000: they compare C strings, and
+ * "bind\u0000x" must not pass for "bind". */
+static bool has_nul(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_string) &&
+	       strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+}
+
 /* Checks that obj.key, if present and not null, has type t; place names obj. */
 static int check_member(struct json_object *obj, const char *key, json_type t, const char *place, ocirl_error **err)
 {
@@ -51,6 +59,9 @@ static int check_member(struct json_object *obj, const char *key, json_type t, c
 	if (v && !json_object_is_type(v, t))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s%s%s: expected %s", place,
 					*place ? "." : "", key, type_name(t));
+	if (v && has_nul(v))
+		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s%s%s: a \\u0000 in this string is not allowed",
+					place, *place ? "." : "", key);
 	return 0;
 }
 
@@ -174,6 +185,9 @@ static int check_config(struct json_object *config, ocirl_error **err)
 			if (!o || !json_object_is_type(o, json_type_string))
 				return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL,
 							"mounts[%zu].options[%zu]: expected a string", i, j);
+			if (has_nul(o))
+				return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL,
+							"mounts[%zu].options[%zu]: a \\u0000 in this string is not allowed", i, j);
 		}
 	}
 

@@ -232,6 +232,12 @@ int main(void)
 		    "error 1: mounts[3].options[1]: expected a string", "a mount option that is a number");
 	check_error("{\"mounts\":[{\"destination\":\"/a\",\"options\":\"ro\"}]}",
 		    "error 1: mounts[0].options: expected an array", "mount options that are a string");
+	check_error("{\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"\\u0000/proc/1/ns/user\"}]}}",
+		    "error 1: linux.namespaces[0].path: a \\u0000 in this string is not allowed",
+		    "a \\u0000 in a string a rule reads is refused (a path that would pass for none)");
+	check_error("{\"mounts\":[{\"destination\":\"/a\",\"options\":[\"bind\\u0000x\"]}]}",
+		    "error 1: mounts[0].options[0]: a \\u0000 in this string is not allowed",
+		    "a \\u0000 in a mount option is refused (\"bind\\u0000x\" would pass for bind)");
 	check_error("{\"mounts\":[{\"destination\":\"/a\",\"source\":false}]}",
 		    "error 1: mounts[0].source: expected a string", "a mount source that is a boolean");
 
