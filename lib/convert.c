@@ -1133,9 +1133,9 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 		if (!is_bind(m) || !source || source[0] != '/')
 			continue;
 		char path[4096];
-		snprintf(path, sizeof(path), "%s%s", ctx->source_root ? ctx->source_root : "", source);
+		int plen = snprintf(path, sizeof(path), "%s%s", ctx->source_root ? ctx->source_root : "", source);
 		struct statvfs sv;
-		if (statvfs(path, &sv) < 0)
+		if (plen < 0 || (size_t)plen >= sizeof(path) || statvfs(path, &sv) < 0)
 			continue; /* a source that does not exist is left alone */
 		const char *dest = member_string(m, "destination");
 		struct json_object *opts = member(m, "options");
