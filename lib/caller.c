@@ -211,8 +211,13 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 	_cleanup_free_ char *text = read_fact(ctx->proc_self, "cgroup");
 	if (!text)
 		return;
-	const char *line = strstr(text, "0::");
-	if (!line || (line != text && line[-1] != '\n'))
+	const char *line = NULL;
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, "0::", 3) == 0) {
+			line = p;
+			break;
+		}
+	if (!line)
 		return; /* no cgroup v2 line: v1 */
 	const char *p = line + 3, *eol = strchr(p, '\n');
 	_cleanup_free_ char *path = eol ? strndup(p, (size_t)(eol - p)) : strdup(p);

@@ -122,6 +122,12 @@ int main(void)
 	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_delegated, "cgroup v1: not delegated");
 	ocirl_context_free(ctx);
 
+	/* hybrid: "0::" inside another line first, then the v2 line */
+	put("proc/cgroup", "12:name=x0::y:/a\n0::/user.slice/user-1000.slice/app\n");
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && ctx->cg_delegated, "the 0:: line is found at the start of a line");
+	ocirl_context_free(ctx);
+
 	/* hybrid: a 0:: line but no cgroup2 at the cgroup root */
 	put("proc/cgroup", "12:memory:/x\n0::/elsewhere\n");
 	ctx = NULL;
