@@ -699,6 +699,37 @@ static char *detect_indent(const char *data, size_t len)
 	return strndup(s, n);
 }
 
+/* True when the input's lines end with "\r\n" (its first line does). */
+static bool uses_crlf(const char *data, size_t len)
+{
+	const char *nl = memchr(data, '\n', len);
+	return nl && nl > data && nl[-1] == '\r';
+}
+
+/* Rewrites every "\n" of *out as "\r\n" (the writer escapes newlines in strings). */
+static int to_crlf(char **out, size_t *out_len, ocirl_error **err)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < *out_len; i++)
+		n += (*out)[i] == '\n';
+	if (n == 0)
+		return 0;
+	char *d = malloc(*out_len + n + 1);
+	if (!d)
+		return ocirl__error_nomem(err);
+	size_t w = 0;
+	for (size_t i = 0; i < *out_len; i++) {
+		if ((*out)[i] == '\n')
+			d[w++] = '\r';
+		d[w++] = (*out)[i];
+	}
+	d[w] = '\0';
+	free(*out);
+	*out = d;
+	*out_len = w;
+	return 0;
+}
+
 /* True when the JSON text (without its final white space) is on one line. */
 static bool is_one_line(const char *data, size_t len)
 {
@@ -733,6 +764,10 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 	bool newline = len > 0 && data[len - 1] == '\n';
 	r = ocirl_config_serialize(out, out_len, config, compact ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY, indent,
 				   newline, err);
+	if (r == 0 && uses_crlf(data, len) && (r = to_crlf(out, out_len, err)) < 0) {
+		free(*out);
+		*out = NULL;
+	}
 done:
 	ocirl_context_free(ctx);
 	json_object_put(config);

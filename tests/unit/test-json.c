@@ -183,5 +183,24 @@ int main(void)
 		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
 		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}\n",
 		    "--compact on indented input: one line, final newline kept");
+	snprintf(in, sizeof(in), "{\r\n  \"x\": 1,\r\n  %s\r\n", tail);
+	{
+		ocirl_options o = OCIRL_OPTIONS_INIT;
+		o.mode = OCIRL_MODE_SINGLE;
+		o.uid = 1000;
+		o.gid = 1000;
+		o.proc_self_path = "/nonexistent";
+		char *out = NULL;
+		size_t len = 0;
+		ocirl_error *err = NULL;
+		int r = ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, 0, &err);
+		bool all_crlf = r == 0 && len > 2 && out[len - 1] == '\n' && out[len - 2] == '\r';
+		for (size_t i = 1; r == 0 && i < len; i++)
+			if (out[i] == '\n' && out[i - 1] != '\r')
+				all_crlf = false;
+		ok(all_crlf && strstr(out, "{\r\n  \"x\": 1,\r\n"), "CRLF input gives CRLF output");
+		free(out);
+		ocirl_error_free(err);
+	}
 	return done_testing();
 }
