@@ -48,31 +48,7 @@ for c in runc crun newuidmap newgidmap rootlesskit busybox jq unshare runuser; d
 done
 
 # The unprivileged test user, with subordinate ids.
-if ! id -u "$E2E_USER" > /dev/null 2>&1; then
-    useradd -m -s /bin/sh "$E2E_USER" > /dev/null 2>&1 || bail "useradd $E2E_USER failed"
-fi
-UID_U=$(id -u "$E2E_USER")
-GID_U=$(id -g "$E2E_USER")
-UHOME=$(getent passwd "$E2E_USER" | cut -d: -f6)
-[ -d "$UHOME" ] || UHOME=/
-# first_range FILE: "start count" of the user's first range (by name or number), lowest start first
-first_range() {
-    [ -f "$1" ] || return 0
-    awk -F: -v n="$E2E_USER" -v u="$UID_U" '($1 == n || $1 == u) && $3 > 0 { print $2, $3 }' "$1" | sort -n | head -1
-}
-# next_free FILE: a start above every range in FILE, at least 100000
-next_free() {
-    awk -F: 'BEGIN { m = 100000 } NF >= 3 && $2 + $3 > m { m = $2 + $3 } END { print m }' "$1" 2> /dev/null || echo 100000
-}
-touch /etc/subuid /etc/subgid
-if [ -z "$(first_range /etc/subuid)" ]; then
-    s=$(next_free /etc/subuid); usermod --add-subuids "$s-$((s + 65535))" "$E2E_USER" || bail "usermod --add-subuids failed"
-fi
-if [ -z "$(first_range /etc/subgid)" ]; then
-    s=$(next_free /etc/subgid); usermod --add-subgids "$s-$((s + 65535))" "$E2E_USER" || bail "usermod --add-subgids failed"
-fi
-read -r SUBU_START SUBU_COUNT <<< "$(first_range /etc/subuid)"
-read -r SUBG_START SUBG_COUNT <<< "$(first_range /etc/subgid)"
+ensure_test_user "$E2E_USER"
 [ "$SUBU_COUNT" -ge 1001 ] && [ "$SUBG_COUNT" -ge 1001 ] \
     || bail "$E2E_USER needs at least 1001 subordinate uids and gids (has $SUBU_COUNT and $SUBG_COUNT)"
 

@@ -64,3 +64,37 @@ kill_containers() {
         [ -d "/proc/$pid" ] && [ "$(stat -c %u "/proc/$pid")" != 0 ] && kill -KILL "$pid" 2> /dev/null
     done
 }
+
+# ensure_test_user NAME: the unprivileged test user, created when missing
+# (useradd -m), with a 65536-id range in /etc/subuid and /etc/subgid added
+# when it has none. Sets UID_U, GID_U, UHOME, SUBU_START, SUBU_COUNT,
+# SUBG_START, SUBG_COUNT (the user's first range, by name or number).
+ensure_test_user() {
+    local user=$1 f s
+    if ! id -u "$user" > /dev/null 2>&1; then
+        useradd -m -s /bin/sh "$user" > /dev/null 2>&1 || bail "useradd $user failed"
+    fi
+    UID_U=$(id -u "$user")
+    GID_U=$(id -g "$user")
+    UHOME=$(getent passwd "$user" | cut -d: -f6)
+    [ -d "$UHOME" ] || UHOME=/
+    touch /etc/subuid /etc/subgid
+    for f in subuid subgid; do
+        if [ -z "$(subid_first_range "$user" /etc/$f)" ]; then
+            # a start above every range in the file, at least 100000
+            s=$(awk -F: 'BEGIN { m = 100000 } NF >= 3 && $2 + $3 > m { m = $2 + $3 } END { print m }' /etc/$f)
+            usermod --add-${f}s "$s-$((s + 65535))" "$user" || bail "usermod --add-${f}s failed"
+        fi
+    done
+    read -r SUBU_START SUBU_COUNT <<< "$(subid_first_range "$user" /etc/subuid)"
+    read -r SUBG_START SUBG_COUNT <<< "$(subid_first_range "$user" /etc/subgid)"
+}
+
+# subid_first_range USER FILE: "start count" of the user's first range (by
+# name or number), lowest start first.
+subid_first_range() {
+    local uid
+    uid=$(id -u "$1")
+    [ -f "$2" ] || return 0
+    awk -F: -v n="$1" -v u="$uid" '($1 == n || $1 == u) && $3 > 0 { print $2, $3 }' "$2" | sort -n | head -1
+}

@@ -66,22 +66,7 @@ for c in jq runuser nsenter unshare busybox; do
     command -v "$c" > /dev/null || bail "$c not found (apt-get install ${PACKAGES[*]})"
 done
 
-if ! id -u "$RT_USER" > /dev/null 2>&1; then
-    useradd -m -s /bin/sh "$RT_USER" > /dev/null 2>&1 || bail "useradd $RT_USER failed"
-fi
-UID_U=$(id -u "$RT_USER")
-GID_U=$(id -g "$RT_USER")
-first_range() { awk -F: -v n="$RT_USER" -v u="$UID_U" '($1 == n || $1 == u) && $3 > 0 { print $2, $3 }' "$1" 2> /dev/null | sort -n | head -1; }
-next_free() { awk -F: 'BEGIN { m = 100000 } NF >= 3 && $2 + $3 > m { m = $2 + $3 } END { print m }' "$1" 2> /dev/null || echo 100000; }
-touch /etc/subuid /etc/subgid
-for f in subuid subgid; do
-    if [ -z "$(first_range /etc/$f)" ]; then
-        s=$(next_free /etc/$f)
-        usermod --add-${f}s "$s-$((s + 65535))" "$RT_USER" || bail "usermod --add-${f}s failed"
-    fi
-done
-read -r SUBU_START SUBU_COUNT <<< "$(first_range /etc/subuid)"
-read -r SUBG_START SUBG_COUNT <<< "$(first_range /etc/subgid)"
+ensure_test_user "$RT_USER"
 
 T=$(mktemp -d /tmp/ocirl-clients.XXXXXX) || bail "mktemp failed"
 chmod 755 "$T"

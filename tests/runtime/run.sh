@@ -568,23 +568,7 @@ else
     for c in runc crun rootlesskit busybox unshare runuser newuidmap; do
         command -v "$c" > /dev/null || bail "$c not found (apt-get install ${PACKAGES[*]})"
     done
-    if ! id -u "$RT_USER" > /dev/null 2>&1; then
-        useradd -m -s /bin/sh "$RT_USER" > /dev/null 2>&1 || bail "useradd $RT_USER failed"
-    fi
-    UID_U=$(id -u "$RT_USER")
-    UHOME=$(getent passwd "$RT_USER" | cut -d: -f6)
-    [ -d "$UHOME" ] || UHOME=/
-    # its subordinate ids (useradd adds 65536; add a range when missing)
-    first_range() { awk -F: -v n="$RT_USER" -v u="$UID_U" '($1 == n || $1 == u) && $3 > 0 { print $2, $3 }' "$1" 2> /dev/null | sort -n | head -1; }
-    next_free() { awk -F: 'BEGIN { m = 100000 } NF >= 3 && $2 + $3 > m { m = $2 + $3 } END { print m }' "$1" 2> /dev/null || echo 100000; }
-    touch /etc/subuid /etc/subgid
-    for f in subuid subgid; do
-        if [ -z "$(first_range /etc/$f)" ]; then
-            s=$(next_free /etc/$f)
-            usermod --add-${f}s "$s-$((s + 65535))" "$RT_USER" || bail "usermod --add-${f}s failed"
-        fi
-    done
-    read -r _ SUBU_COUNT <<< "$(first_range /etc/subuid)"
+    ensure_test_user "$RT_USER"
 
     as_user() { runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"; }
     # The wrapper must be runnable by the test user; if its folder is not, a copy.
