@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The conversion rules. Every rule of oci-rootless lives in this file, in
- * the order ocirl_config_convert() applies them; each explains itself
+ * the order ocirl__tree_convert() applies them (for ocirl_config_convert()
+ * and ocirl_buffer_convert()); each explains itself
  * through ocirl__changes_add() and changes nothing that is already as it
  * wants it, so that a second conversion changes nothing.
  *
@@ -13,50 +14,46 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-#include <json-c/json.h>
-
 #include "internal.h"
+#include "tree.h"
 
-/* ---- small helpers over json-c ---- */
+/* ---- small helpers over the tree (tree.h) ---- */
 
 /* The member key of obj, with JSON null read as absent. */
-static struct json_object *member(struct json_object *obj, const char *key)
+static ocirl_node *member(const ocirl_node *obj, const char *key)
 {
-	struct json_object *v = NULL;
-	if (!obj || !json_object_object_get_ex(obj, key, &v))
-		return NULL;
-	return v; /* NULL for JSON null too */
+	ocirl_node *v = ocirl__node_get(obj, key);
+	return v && v->type != OCIRL_NODE_NULL ? v : NULL;
 }
 
-static const char *member_string(struct json_object *obj, const char *key)
+static const char *member_string(ocirl_node *obj, const char *key)
 {
-	struct json_object *v = member(obj, key);
-	return v ? json_object_get_string(v) : NULL;
+	ocirl_node *v = member(obj, key);
+	return v ? ocirl__node_str(v) : NULL;
 }
 
-static const char *type_name(json_type t)
+static const char *type_name(ocirl_node_type t)
 {
 	switch (t) {
-	case json_type_object: return "an object";
-	case json_type_array: return "an array";
-	case json_type_string: return "a string";
+	case OCIRL_NODE_OBJECT: return "an object";
+	case OCIRL_NODE_ARRAY: return "an array";
+	case OCIRL_NODE_STRING: return "a string";
 	default: return "a value";
 	}
 }
 
 /* A string the rules read must hold no \u0000: they compare C strings, and
  * "bind\u0000x" must not pass for "bind". */
-static bool has_nul(struct json_object *v)
+static bool has_nul(ocirl_node *v)
 {
-	return json_object_is_type(v, json_type_string) &&
-	       strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+	return ocirl__node_is(v, OCIRL_NODE_STRING) && v->flag;
 }
 
 /* Checks that obj.key, if present and not null, has type t; place names obj. */
-static int check_member(struct json_object *obj, const char *key, json_type t, const char *place, ocirl_error **err)
+static int check_member(ocirl_node *obj, const char *key, ocirl_node_type t, const char *place, ocirl_error **err)
 {
-	struct json_object *v = member(obj, key);
-	if (v && !json_object_is_type(v, t))
+	ocirl_node *v = member(obj, key);
+	if (v && !ocirl__node_is(v, t))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s%s%s: expected %s", place,
 					*place ? "." : "", key, type_name(t));
 	if (v && has_nul(v))
@@ -66,11 +63,11 @@ static int check_member(struct json_object *obj, const char *key, json_type t, c
 }
 
 /* check_member() for element i of the array named array: its place is only written on error. */
-static int check_member_at(struct json_object *obj, const char *key, json_type t, const char *array, size_t i,
+static int check_member_at(ocirl_node *obj, const char *key, ocirl_node_type t, const char *array, size_t i,
 			   ocirl_error **err)
 {
-	struct json_object *v = member(obj, key);
-	if (v && !json_object_is_type(v, t)) {
+	ocirl_node *v = member(obj, key);
+	if (v && !ocirl__node_is(v, t)) {
 		char place[64];
 		snprintf(place, sizeof(place), "%s[%zu]", array, i);
 		return check_member(obj, key, t, place, err);
@@ -84,29 +81,23 @@ static int nomem(ocirl_error **err)
 }
 
 /* The value of a JSON integer that must be in [0, max]; false otherwise. */
-static bool get_uint(struct json_object *v, uint64_t max, uint64_t *out)
+static bool get_uint(ocirl_node *v, uint64_t max, uint64_t *out)
 {
-	if (!v || !json_object_is_type(v, json_type_int))
+	if (!v || !ocirl__node_is(v, OCIRL_NODE_INT))
 		return false;
-	int64_t i = json_object_get_int64(v);
-	if (i < 0)
+	if (!v->flag && v->i < 0)
 		return false;
-	uint64_t u = i == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)i;
+	uint64_t u = v->flag ? v->u : (uint64_t)v->i;
 	if (u > max)
 		return false;
 	*out = u;
 	return true;
 }
 
-static struct json_object *new_uint(uint64_t v)
-{
-	return v > INT64_MAX ? json_object_new_uint64(v) : json_object_new_int64((int64_t)v);
-}
-
 /* Checks that obj.key, if present and not null, is an integer in [0, max]. */
-static int check_uint(struct json_object *obj, const char *key, uint64_t max, const char *place, ocirl_error **err)
+static int check_uint(ocirl_node *obj, const char *key, uint64_t max, const char *place, ocirl_error **err)
 {
-	struct json_object *v = member(obj, key);
+	ocirl_node *v = member(obj, key);
 	uint64_t u;
 	if (v && !get_uint(v, max, &u))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s.%s: expected an integer from 0 to %" PRIu64,
@@ -114,17 +105,17 @@ static int check_uint(struct json_object *obj, const char *key, uint64_t max, co
 	return 0;
 }
 
-static bool options_have(struct json_object *opts, const char *opt)
+static bool options_have(ocirl_node *opts, const char *opt)
 {
-	for (size_t j = 0, k = opts ? json_object_array_length(opts) : 0; j < k; j++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(opts, j)), opt) == 0)
+	for (size_t j = 0, k = opts ? ocirl__node_len(opts) : 0; j < k; j++)
+		if (strcmp(ocirl__node_str(ocirl__node_at(opts, j)), opt) == 0)
 			return true;
 	return false;
 }
 
 /* ---- the check of the input ---- */
 
-static bool is_user_ns(struct json_object *ns, const char **path)
+static bool is_user_ns(ocirl_node *ns, const char **path)
 {
 	const char *type = member_string(ns, "type");
 	const char *p = member_string(ns, "path");
@@ -133,26 +124,25 @@ static bool is_user_ns(struct json_object *ns, const char **path)
 }
 
 
-static int check_config(struct json_object *config, ocirl_error **err)
+static int check_config(ocirl_node *config, ocirl_error **err)
 {
 	int r;
-	struct json_object *linux_ = NULL;
-	if (json_object_object_get_ex(config, "linux", &linux_) && linux_ &&
-	    !json_object_is_type(linux_, json_type_object))
+	ocirl_node *linux_ = member(config, "linux");
+	if (linux_ && !ocirl__node_is(linux_, OCIRL_NODE_OBJECT))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "linux: expected an object");
-	if ((r = check_member(linux_, "namespaces", json_type_array, "linux", err)) < 0)
+	if ((r = check_member(linux_, "namespaces", OCIRL_NODE_ARRAY, "linux", err)) < 0)
 		return r;
-	struct json_object *nss = member(linux_, "namespaces");
-	for (size_t i = 0, n = nss ? json_object_array_length(nss) : 0; i < n; i++) {
-		struct json_object *ns = json_object_array_get_idx(nss, i);
+	ocirl_node *nss = member(linux_, "namespaces");
+	for (size_t i = 0, n = nss ? ocirl__node_len(nss) : 0; i < n; i++) {
+		ocirl_node *ns = ocirl__node_at(nss, i);
 		char place[64];
 		snprintf(place, sizeof(place), "linux.namespaces[%zu]", i);
-		if (!ns || !json_object_is_type(ns, json_type_object))
+		if (!ns || !ocirl__node_is(ns, OCIRL_NODE_OBJECT))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s: expected an object", place);
 		if (!member(ns, "type"))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s.type: expected a string", place);
-		if ((r = check_member(ns, "type", json_type_string, place, err)) < 0 ||
-		    (r = check_member(ns, "path", json_type_string, place, err)) < 0)
+		if ((r = check_member(ns, "type", OCIRL_NODE_STRING, place, err)) < 0 ||
+		    (r = check_member(ns, "path", OCIRL_NODE_STRING, place, err)) < 0)
 			return r;
 		const char *path;
 		if (is_user_ns(ns, &path) && path && *path)
@@ -164,25 +154,25 @@ static int check_config(struct json_object *config, ocirl_error **err)
 				place, path);
 	}
 
-	if ((r = check_member(config, "mounts", json_type_array, "", err)) < 0)
+	if ((r = check_member(config, "mounts", OCIRL_NODE_ARRAY, "", err)) < 0)
 		return r;
-	struct json_object *mounts = member(config, "mounts");
-	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
-		struct json_object *m = json_object_array_get_idx(mounts, i);
-		if (!m || !json_object_is_type(m, json_type_object))
+	ocirl_node *mounts = member(config, "mounts");
+	for (size_t i = 0, n = mounts ? ocirl__node_len(mounts) : 0; i < n; i++) {
+		ocirl_node *m = ocirl__node_at(mounts, i);
+		if (!m || !ocirl__node_is(m, OCIRL_NODE_OBJECT))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "mounts[%zu]: expected an object", i);
 		if (!member(m, "destination"))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "mounts[%zu].destination: expected a string",
 						i);
-		if ((r = check_member_at(m, "destination", json_type_string, "mounts", i, err)) < 0 ||
-		    (r = check_member_at(m, "type", json_type_string, "mounts", i, err)) < 0 ||
-		    (r = check_member_at(m, "source", json_type_string, "mounts", i, err)) < 0 ||
-		    (r = check_member_at(m, "options", json_type_array, "mounts", i, err)) < 0)
+		if ((r = check_member_at(m, "destination", OCIRL_NODE_STRING, "mounts", i, err)) < 0 ||
+		    (r = check_member_at(m, "type", OCIRL_NODE_STRING, "mounts", i, err)) < 0 ||
+		    (r = check_member_at(m, "source", OCIRL_NODE_STRING, "mounts", i, err)) < 0 ||
+		    (r = check_member_at(m, "options", OCIRL_NODE_ARRAY, "mounts", i, err)) < 0)
 			return r;
-		struct json_object *opts = member(m, "options");
-		for (size_t j = 0, k = opts ? json_object_array_length(opts) : 0; j < k; j++) {
-			struct json_object *o = json_object_array_get_idx(opts, j);
-			if (!o || !json_object_is_type(o, json_type_string))
+		ocirl_node *opts = member(m, "options");
+		for (size_t j = 0, k = opts ? ocirl__node_len(opts) : 0; j < k; j++) {
+			ocirl_node *o = ocirl__node_at(opts, j);
+			if (!o || !ocirl__node_is(o, OCIRL_NODE_STRING))
 				return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL,
 							"mounts[%zu].options[%zu]: expected a string", i, j);
 			if (has_nul(o))
@@ -191,43 +181,43 @@ static int check_config(struct json_object *config, ocirl_error **err)
 		}
 	}
 
-	if ((r = check_member(linux_, "sysctl", json_type_object, "linux", err)) < 0 ||
-	    (r = check_member(linux_, "resources", json_type_object, "linux", err)) < 0 ||
-	    (r = check_member(linux_, "cgroupsPath", json_type_string, "linux", err)) < 0 ||
-	    (r = check_member(config, "process", json_type_object, "", err)) < 0)
+	if ((r = check_member(linux_, "sysctl", OCIRL_NODE_OBJECT, "linux", err)) < 0 ||
+	    (r = check_member(linux_, "resources", OCIRL_NODE_OBJECT, "linux", err)) < 0 ||
+	    (r = check_member(linux_, "cgroupsPath", OCIRL_NODE_STRING, "linux", err)) < 0 ||
+	    (r = check_member(config, "process", OCIRL_NODE_OBJECT, "", err)) < 0)
 		return r;
-	struct json_object *sysctl = member(linux_, "sysctl");
-	if ((r = check_member(sysctl, "net.ipv4.ping_group_range", json_type_string, "linux.sysctl", err)) < 0)
+	ocirl_node *sysctl = member(linux_, "sysctl");
+	if ((r = check_member(sysctl, "net.ipv4.ping_group_range", OCIRL_NODE_STRING, "linux.sysctl", err)) < 0)
 		return r;
-	struct json_object *process = member(config, "process");
-	if ((r = check_member(process, "user", json_type_object, "process", err)) < 0 ||
-	    (r = check_member(process, "rlimits", json_type_array, "process", err)) < 0)
+	ocirl_node *process = member(config, "process");
+	if ((r = check_member(process, "user", OCIRL_NODE_OBJECT, "process", err)) < 0 ||
+	    (r = check_member(process, "rlimits", OCIRL_NODE_ARRAY, "process", err)) < 0)
 		return r;
-	struct json_object *oom = member(process, "oomScoreAdj");
-	if (oom && !json_object_is_type(oom, json_type_int))
+	ocirl_node *oom = member(process, "oomScoreAdj");
+	if (oom && !ocirl__node_is(oom, OCIRL_NODE_INT))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "process.oomScoreAdj: expected an integer");
-	struct json_object *user = member(process, "user");
+	ocirl_node *user = member(process, "user");
 	if ((r = check_uint(user, "uid", UINT32_MAX, "process.user", err)) < 0 ||
 	    (r = check_uint(user, "gid", UINT32_MAX, "process.user", err)) < 0 ||
-	    (r = check_member(user, "additionalGids", json_type_array, "process.user", err)) < 0)
+	    (r = check_member(user, "additionalGids", OCIRL_NODE_ARRAY, "process.user", err)) < 0)
 		return r;
-	struct json_object *gids = member(user, "additionalGids");
-	for (size_t i = 0, n = gids ? json_object_array_length(gids) : 0; i < n; i++) {
+	ocirl_node *gids = member(user, "additionalGids");
+	for (size_t i = 0, n = gids ? ocirl__node_len(gids) : 0; i < n; i++) {
 		uint64_t g;
-		if (!get_uint(json_object_array_get_idx(gids, i), UINT32_MAX, &g))
+		if (!get_uint(ocirl__node_at(gids, i), UINT32_MAX, &g))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL,
 						"process.user.additionalGids[%zu]: expected an integer from 0 to 4294967295", i);
 	}
-	struct json_object *rlimits = member(process, "rlimits");
-	for (size_t i = 0, n = rlimits ? json_object_array_length(rlimits) : 0; i < n; i++) {
-		struct json_object *rl = json_object_array_get_idx(rlimits, i);
+	ocirl_node *rlimits = member(process, "rlimits");
+	for (size_t i = 0, n = rlimits ? ocirl__node_len(rlimits) : 0; i < n; i++) {
+		ocirl_node *rl = ocirl__node_at(rlimits, i);
 		char place[64];
 		snprintf(place, sizeof(place), "process.rlimits[%zu]", i);
-		if (!rl || !json_object_is_type(rl, json_type_object))
+		if (!rl || !ocirl__node_is(rl, OCIRL_NODE_OBJECT))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s: expected an object", place);
 		if (!member(rl, "type"))
 			return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "%s.type: expected a string", place);
-		if ((r = check_member(rl, "type", json_type_string, place, err)) < 0 ||
+		if ((r = check_member(rl, "type", OCIRL_NODE_STRING, place, err)) < 0 ||
 		    (r = check_uint(rl, "hard", UINT64_MAX, place, err)) < 0 ||
 		    (r = check_uint(rl, "soft", UINT64_MAX, place, err)) < 0)
 			return r;
@@ -237,16 +227,16 @@ static int check_config(struct json_object *config, ocirl_error **err)
 
 /* ---- rule 1: linux exists; linux.namespaces ends with one plain user namespace ---- */
 
-static int rule_linux(struct json_object **out, ocirl_changes *changes, struct json_object *config, ocirl_error **err)
+static int rule_linux(ocirl_tree *t, ocirl_node **out, ocirl_changes *changes, ocirl_node *config, ocirl_error **err)
 {
-	struct json_object *linux_ = member(config, "linux");
+	ocirl_node *linux_ = member(config, "linux");
 	if (linux_) {
 		*out = linux_;
 		return 0;
 	}
-	bool was_null = json_object_object_get_ex(config, "linux", NULL);
-	linux_ = json_object_new_object();
-	if (!linux_ || json_object_object_add(config, "linux", linux_) < 0)
+	bool was_null = (ocirl__node_find(config, "linux") >= 0);
+	linux_ = ocirl__node_new(t, OCIRL_NODE_OBJECT);
+	if (!linux_ || ocirl__node_set(t, config, "linux", linux_) < 0)
 		return nomem(err);
 	if (ocirl__changes_add(changes, "linux", "created (it was %s): the namespaces and id mappings go there",
 			       was_null ? "null" : "missing") < 0)
@@ -257,16 +247,15 @@ static int rule_linux(struct json_object **out, ocirl_changes *changes, struct j
 
 /* Mode inherit: the container stays in the caller's user namespace, so no
  * plain user entry stays. */
-static int rule_no_user_namespace(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+static int rule_no_user_namespace(ocirl_changes *changes, ocirl_node *linux_, ocirl_error **err)
 {
-	struct json_object *old = member(linux_, "namespaces");
+	ocirl_node *old = member(linux_, "namespaces");
 	size_t users = 0;
-	for (size_t i = old ? json_object_array_length(old) : 0; i-- > 0;) {
+	for (size_t i = old ? ocirl__node_len(old) : 0; i-- > 0;) {
 		const char *path;
-		if (!is_user_ns(json_object_array_get_idx(old, i), &path))
+		if (!is_user_ns(ocirl__node_at(old, i), &path))
 			continue;
-		if (json_object_array_del_idx(old, i, 1) < 0)
-			return nomem(err);
+		ocirl__node_remove_at(old, i);
 		users++;
 	}
 	if (users && ocirl__changes_add(changes, "linux.namespaces",
@@ -276,47 +265,39 @@ static int rule_no_user_namespace(ocirl_changes *changes, struct json_object *li
 	return 0;
 }
 
-static int rule_user_namespace(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+static int rule_user_namespace(ocirl_tree *t, ocirl_changes *changes, ocirl_node *linux_, ocirl_error **err)
 {
-	struct json_object *old = member(linux_, "namespaces");
-	size_t n = old ? json_object_array_length(old) : 0;
-	struct json_object *nss = json_object_new_array_ext((int)n + 1);
+	ocirl_node *old = member(linux_, "namespaces");
+	size_t n = old ? ocirl__node_len(old) : 0;
+	ocirl_node *nss = ocirl__node_new(t, OCIRL_NODE_ARRAY);
 	if (!nss)
 		return nomem(err);
 	/* The first plain user entry is kept as written (with any other field it
 	 * has), at the end; further ones go. check_config() refused one with a path. */
-	struct json_object *user = NULL;
+	ocirl_node *user = NULL;
 	size_t users = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *ns = json_object_array_get_idx(old, i);
+		ocirl_node *ns = ocirl__node_at(old, i);
 		const char *path;
 		if (is_user_ns(ns, &path)) {
 			if (users++ == 0)
-				user = json_object_get(ns);
+				user = ns;
 			continue;
 		}
-		json_object_array_add(nss, json_object_get(ns));
+		if (ocirl__node_append(t, nss, ns) < 0)
+			return nomem(err);
 	}
 	if (!user) {
-		struct json_object *type = json_object_new_string("user");
-		user = json_object_new_object();
-		if (!user || !type || json_object_object_add(user, "type", type) < 0) {
-			json_object_put(type);
-			json_object_put(user);
-			json_object_put(nss);
+		ocirl_node *type = ocirl__node_new_string(t, "user");
+		user = ocirl__node_new(t, OCIRL_NODE_OBJECT);
+		if (!user || !type || ocirl__node_set(t, user, "type", type) < 0)
 			return nomem(err);
-		}
 	}
-	if (json_object_array_add(nss, user) < 0) {
-		json_object_put(user);
-		json_object_put(nss);
+	if (ocirl__node_append(t, nss, user) < 0)
 		return nomem(err);
-	}
-	if (old && json_object_equal(old, nss)) {
-		json_object_put(nss);
+	if (old && ocirl__node_equal(old, nss))
 		return 0;
-	}
-	if (json_object_object_add(linux_, "namespaces", nss) < 0)
+	if (ocirl__node_set(t, linux_, "namespaces", nss) < 0)
 		return nomem(err);
 	int r;
 	if (users == 0)
@@ -335,22 +316,18 @@ static int rule_user_namespace(ocirl_changes *changes, struct json_object *linux
 
 /* ---- rule 2: uidMappings and gidMappings are the mode's ---- */
 
-static struct json_object *mappings_to_json(const ocirl_id_mapping *m, size_t n)
+static ocirl_node *mappings_to_json(ocirl_tree *t, const ocirl_id_mapping *m, size_t n)
 {
-	struct json_object *arr = json_object_new_array_ext((int)n);
+	ocirl_node *arr = ocirl__node_new(t, OCIRL_NODE_ARRAY);
 	if (!arr)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_new_object();
-		if (!o || json_object_array_add(arr, o) < 0) {
-			json_object_put(o);
-			json_object_put(arr);
+		ocirl_node *o = ocirl__node_new(t, OCIRL_NODE_OBJECT);
+		if (!o || ocirl__node_append(t, arr, o) < 0)
 			return NULL;
-		}
-		if (json_object_object_add(o, "containerID", json_object_new_int64(m[i].container_id)) < 0 ||
-		    json_object_object_add(o, "hostID", json_object_new_int64(m[i].host_id)) < 0 ||
-		    json_object_object_add(o, "size", json_object_new_int64(m[i].size)) < 0) {
-			json_object_put(arr);
+		if (ocirl__node_set(t, o, "containerID", ocirl__node_new_int(t, m[i].container_id)) < 0 ||
+		    ocirl__node_set(t, o, "hostID", ocirl__node_new_int(t, m[i].host_id)) < 0 ||
+		    ocirl__node_set(t, o, "size", ocirl__node_new_int(t, m[i].size)) < 0) {
 			return NULL;
 		}
 	}
@@ -374,18 +351,16 @@ static const char *mode_reason(ocirl_mode mode, bool gid)
 	}
 }
 
-static int rule_mappings(ocirl_changes *changes, struct json_object *linux_, const char *key,
+static int rule_mappings(ocirl_tree *t, ocirl_changes *changes, ocirl_node *linux_, const char *key,
 			 const ocirl_id_mapping *m, size_t n, ocirl_mode mode, bool gid, ocirl_error **err)
 {
-	struct json_object *want = mappings_to_json(m, n);
+	ocirl_node *want = mappings_to_json(t, m, n);
 	if (!want)
 		return nomem(err);
-	struct json_object *old = member(linux_, key);
-	if (old && json_object_equal(old, want)) {
-		json_object_put(want);
+	ocirl_node *old = member(linux_, key);
+	if (old && ocirl__node_equal(old, want))
 		return 0;
-	}
-	if (json_object_object_add(linux_, key, want) < 0)
+	if (ocirl__node_set(t, linux_, key, want) < 0)
 		return nomem(err);
 	ocirl_buf b = { 0 };
 	ocirl__mappings_format(&b, m, n);
@@ -397,13 +372,13 @@ static int rule_mappings(ocirl_changes *changes, struct json_object *linux_, con
 	return r < 0 ? nomem(err) : 0;
 }
 
-static int rule_no_mappings(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+static int rule_no_mappings(ocirl_changes *changes, ocirl_node *linux_, ocirl_error **err)
 {
 	static const char *const keys[] = { "uidMappings", "gidMappings" };
 	for (int i = 0; i < 2; i++) {
-		if (!json_object_object_get_ex(linux_, keys[i], NULL))
+		if (!(ocirl__node_find(linux_, keys[i]) >= 0))
 			continue;
-		json_object_object_del(linux_, keys[i]);
+		ocirl__node_del(linux_, keys[i]);
 		char where[32];
 		snprintf(where, sizeof(where), "linux.%s", keys[i]);
 		if (ocirl__changes_add(changes, where,
@@ -423,11 +398,11 @@ typedef enum {
 	NS_OTHER,       /* a path naming another one (or one we cannot compare) */
 } ns_kind;
 
-static ns_kind namespace_kind(struct json_object *linux_, const char *type, const ocirl_ns_id *caller)
+static ns_kind namespace_kind(ocirl_node *linux_, const char *type, const ocirl_ns_id *caller)
 {
-	struct json_object *nss = member(linux_, "namespaces");
-	for (size_t i = 0, n = nss ? json_object_array_length(nss) : 0; i < n; i++) {
-		struct json_object *ns = json_object_array_get_idx(nss, i);
+	ocirl_node *nss = member(linux_, "namespaces");
+	for (size_t i = 0, n = nss ? ocirl__node_len(nss) : 0; i < n; i++) {
+		ocirl_node *ns = ocirl__node_at(nss, i);
 		const char *t = member_string(ns, "type");
 		const char *path = member_string(ns, "path");
 		if (!t || strcmp(t, type) != 0)
@@ -442,7 +417,7 @@ static ns_kind namespace_kind(struct json_object *linux_, const char *type, cons
 }
 
 /* The destination cleaned as runc does: relative ones are taken from "/". */
-static char *mount_destination(struct json_object *mount)
+static char *mount_destination(ocirl_node *mount)
 {
 	const char *d = member_string(mount, "destination");
 	if (!d)
@@ -460,7 +435,7 @@ static char *mount_destination(struct json_object *mount)
 /* 1 when the mount's cleaned destination is /sys or under it, 0 when not, -1
  * out of memory. An absolute destination that is already clean (no empty, "."
  * or ".." part, no trailing slash) is tested as it is, without allocating. */
-static int mount_under_sys(struct json_object *mount)
+static int mount_under_sys(ocirl_node *mount)
 {
 	const char *d = member_string(mount, "destination");
 	if (!d)
@@ -483,44 +458,39 @@ static int mount_under_sys(struct json_object *mount)
 	return r;
 }
 
-static struct json_object *sys_bind_mount(void)
+static ocirl_node *sys_bind_mount(ocirl_tree *t)
 {
 	static const char *const opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
-	struct json_object *m = json_object_new_object();
-	struct json_object *o = json_object_new_array_ext(5);
-	if (!m || !o) {
-		json_object_put(m);
-		json_object_put(o);
+	ocirl_node *m = ocirl__node_new(t, OCIRL_NODE_OBJECT);
+	ocirl_node *o = ocirl__node_new(t, OCIRL_NODE_ARRAY);
+	if (!m || !o)
 		return NULL;
-	}
-	bool ok = json_object_object_add(m, "destination", json_object_new_string("/sys")) == 0 &&
-		  json_object_object_add(m, "type", json_object_new_string("none")) == 0 &&
-		  json_object_object_add(m, "source", json_object_new_string("/sys")) == 0;
+	bool ok = ocirl__node_set(t, m, "destination", ocirl__node_new_string(t, "/sys")) == 0 &&
+		  ocirl__node_set(t, m, "type", ocirl__node_new_string(t, "none")) == 0 &&
+		  ocirl__node_set(t, m, "source", ocirl__node_new_string(t, "/sys")) == 0;
 	for (size_t i = 0; ok && i < 5; i++)
-		ok = json_object_array_add(o, json_object_new_string(opts[i])) == 0;
-	if (!ok || json_object_object_add(m, "options", o) < 0) {
-		json_object_put(m);
+		ok = ocirl__node_append(t, o, ocirl__node_new_string(t, opts[i])) == 0;
+	if (!ok || ocirl__node_set(t, m, "options", o) < 0)
 		return NULL;
-	}
 	return m;
 }
 
 /* Whether m is a bind of the host's /sys at /sys with at least the options
- * of sys_bind_mount() (rule 10 may have added locked flags to it). */
-static bool is_sys_bind(struct json_object *m, struct json_object *bind)
+ * of sys_bind_mount(t) (rule 10 may have added locked flags to it). */
+static bool is_sys_bind(ocirl_node *m, ocirl_node *bind)
 {
 	const char *d = member_string(m, "destination"), *src = member_string(m, "source"),
 		   *t = member_string(m, "type");
 	if (!d || !src || !t || strcmp(d, "/sys") != 0 || strcmp(src, "/sys") != 0 || strcmp(t, "none") != 0)
 		return false;
-	struct json_object *want = member(bind, "options"), *have = member(m, "options");
-	for (size_t i = 0, n = json_object_array_length(want); i < n; i++)
-		if (!options_have(have, json_object_get_string(json_object_array_get_idx(want, i))))
+	ocirl_node *want = member(bind, "options"), *have = member(m, "options");
+	for (size_t i = 0, n = ocirl__node_len(want); i < n; i++)
+		if (!options_have(have, ocirl__node_str(ocirl__node_at(want, i))))
 			return false;
 	return true;
 }
 
-static int rule_sys(ocirl_changes *changes, struct json_object *config, struct json_object *linux_,
+static int rule_sys(ocirl_tree *t, ocirl_changes *changes, ocirl_node *config, ocirl_node *linux_,
 		    const ocirl_context *ctx, ocirl_error **err)
 {
 	ns_kind net = namespace_kind(linux_, "network", &ctx->ns_net);
@@ -532,53 +502,43 @@ static int rule_sys(ocirl_changes *changes, struct json_object *config, struct j
 	static const char reason[] = "the container has no network namespace of its own, and a fresh "
 				     "sysfs can only be mounted by the user namespace that owns the network "
 				     "namespace";
-	struct json_object *old = member(config, "mounts");
-	size_t n = old ? json_object_array_length(old) : 0;
-	struct json_object *mounts = json_object_new_array_ext((int)n + 1);
-	struct json_object *bind = sys_bind_mount();
-	if (!mounts || !bind) {
-		json_object_put(mounts);
-		json_object_put(bind);
+	ocirl_node *old = member(config, "mounts");
+	size_t n = old ? ocirl__node_len(old) : 0;
+	ocirl_node *mounts = ocirl__node_new(t, OCIRL_NODE_ARRAY);
+	ocirl_node *bind = sys_bind_mount(t);
+	if (!mounts || !bind)
 		return nomem(err);
-	}
 	/* A bind of /sys already there (from an earlier conversion, perhaps with
 	 * the locked flags rule 10 added) is kept as it is. */
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *m = json_object_array_get_idx(old, i);
+		ocirl_node *m = ocirl__node_at(old, i);
 		if (is_sys_bind(m, bind)) {
-			json_object_put(bind);
-			bind = json_object_get(m);
+			bind = m;
 			break;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *m = json_object_array_get_idx(old, i);
+		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
-		if (under < 0) {
-			json_object_put(mounts);
-			json_object_put(bind);
+		if (under < 0 || (!under && ocirl__node_append(t, mounts, m) < 0))
 			return nomem(err);
-		}
-		if (!under)
-			json_object_array_add(mounts, json_object_get(m));
 	}
-	json_object_array_add(mounts, bind);
-	if (old && json_object_equal(old, mounts)) {
-		json_object_put(mounts);
+	if (ocirl__node_append(t, mounts, bind) < 0)
+		return nomem(err);
+	if (old && ocirl__node_equal(old, mounts))
 		return 0;
-	}
 	/* Explain before replacing: the old mounts go with the old array. A bind
 	 * of /sys already there counts as moved only when a mount that stays
 	 * came after it. */
 	int r = 0;
 	bool had_bind = false, moved = false;
 	for (size_t i = 0; i < n && r == 0; i++) {
-		struct json_object *m = json_object_array_get_idx(old, i);
+		ocirl_node *m = ocirl__node_at(old, i);
 		if (mount_under_sys(m) != 1) {
 			moved = moved || had_bind;
 			continue;
 		}
-		if (!had_bind && json_object_equal(m, bind)) {
+		if (!had_bind && ocirl__node_equal(m, bind)) {
 			had_bind = true;
 			continue;
 		}
@@ -593,11 +553,9 @@ static int rule_sys(ocirl_changes *changes, struct json_object *config, struct j
 				       reason);
 	else if (r == 0 && moved)
 		r = ocirl__changes_add(changes, "/sys", "moved the read-only bind of the host's /sys to the end of mounts");
-	if (r < 0) {
-		json_object_put(mounts);
+	if (r < 0)
 		return nomem(err);
-	}
-	if (json_object_object_add(config, "mounts", mounts) < 0)
+	if (ocirl__node_set(t, config, "mounts", mounts) < 0)
 		return nomem(err);
 	return 0;
 }
@@ -620,15 +578,15 @@ static bool option_id(const char *opt, const char *prefix, uint64_t *id)
 	return true;
 }
 
-static int rule_id_options(ocirl_changes *changes, struct json_object *config, const ocirl_mappings *maps,
+static int rule_id_options(ocirl_changes *changes, ocirl_node *config, const ocirl_mappings *maps,
 			   ocirl_error **err)
 {
-	struct json_object *mounts = member(config, "mounts");
-	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
-		struct json_object *m = json_object_array_get_idx(mounts, i);
-		struct json_object *opts = member(m, "options");
-		for (size_t j = 0; opts && j < json_object_array_length(opts);) {
-			const char *opt = json_object_get_string(json_object_array_get_idx(opts, j));
+	ocirl_node *mounts = member(config, "mounts");
+	for (size_t i = 0, n = mounts ? ocirl__node_len(mounts) : 0; i < n; i++) {
+		ocirl_node *m = ocirl__node_at(mounts, i);
+		ocirl_node *opts = member(m, "options");
+		for (size_t j = 0; opts && j < ocirl__node_len(opts);) {
+			const char *opt = ocirl__node_str(ocirl__node_at(opts, j));
 			uint64_t id;
 			bool is_uid = option_id(opt, "uid=", &id), is_gid = !is_uid && option_id(opt, "gid=", &id);
 			bool mapped = is_uid ? ocirl__mappings_cover(maps->uid, maps->n_uid, id)
@@ -642,8 +600,7 @@ static int rule_id_options(ocirl_changes *changes, struct json_object *config, c
 					       "dropped option %s: %s %" PRIu64 " is not mapped in the container",
 					       opt, is_uid ? "uid" : "gid", id) < 0)
 				return nomem(err);
-			if (json_object_array_del_idx(opts, j, 1) < 0)
-				return nomem(err);
+			ocirl__node_remove_at(opts, j);
 		}
 	}
 	return 0;
@@ -659,12 +616,12 @@ static const char why_no_cgroup_path[] =
 	"a rootless runtime cannot create a cgroup at a given path without a delegated cgroup v2 subtree (runc: "
 	"\"mkdir /sys/fs/cgroup/...: permission denied\")";
 
-static int drop_member(ocirl_changes *changes, struct json_object *obj, const char *key, const char *where,
+static int drop_member(ocirl_changes *changes, ocirl_node *obj, const char *key, const char *where,
 		       const char *why, ocirl_error **err)
 {
-	if (!json_object_object_get_ex(obj, key, NULL))
+	if (!(ocirl__node_find(obj, key) >= 0))
 		return 0;
-	json_object_object_del(obj, key);
+	ocirl__node_del(obj, key);
 	if (ocirl__changes_add(changes, where, "removed: %s", why) < 0)
 		return nomem(err);
 	return 0;
@@ -672,21 +629,21 @@ static int drop_member(ocirl_changes *changes, struct json_object *obj, const ch
 
 /* Removes the keys of obj for which drop(key, arg) is true, explaining each
  * as "PREFIX.KEY: removed: WHY". */
-static int remove_keys_where(ocirl_changes *changes, struct json_object *obj, bool (*drop)(const char *, const void *),
+static int remove_keys_where(ocirl_changes *changes, ocirl_node *obj, bool (*drop)(const char *, const void *),
 			     const void *arg, const char *prefix, const char *why, ocirl_error **err)
 {
-	struct lh_entry *e = json_object_get_object(obj)->head;
-	while (e) {
-		struct lh_entry *next = e->next;
-		const char *k = (const char *)lh_entry_k(e);
-		if (drop(k, arg)) {
-			char where[300];
-			snprintf(where, sizeof(where), "%s.%s", prefix, k);
-			if (ocirl__changes_add(changes, where, "removed: %s", why) < 0)
-				return nomem(err);
-			json_object_object_del(obj, k); /* frees k: explained first */
+	for (size_t i = 0; i < obj->obj.n;) {
+		const char *k = obj->obj.m[i].key;
+		if (!drop(k, arg)) {
+			i++;
+			continue;
 		}
-		e = next;
+		char where[300];
+		snprintf(where, sizeof(where), "%s.%s", prefix, k);
+		if (ocirl__changes_add(changes, where, "removed: %s", why) < 0)
+			return nomem(err);
+		memmove(&obj->obj.m[i], &obj->obj.m[i + 1], (obj->obj.n - i - 1) * sizeof(ocirl_member));
+		obj->obj.n--;
 	}
 	return 0;
 }
@@ -714,13 +671,13 @@ static bool unified_key_undelegated(const char *k, const void *ctx)
 	return !dot || strncmp(k, "cgroup.", 7) == 0 || !controller_delegated(ctx, k, (size_t)(dot - k));
 }
 
-static int filter_resources(ocirl_changes *changes, struct json_object *res, const ocirl_context *ctx,
+static int filter_resources(ocirl_changes *changes, ocirl_node *res, const ocirl_context *ctx,
 			    ocirl_error **err)
 {
 	int r;
 	for (size_t i = 0; i < sizeof(resource_controllers) / sizeof(resource_controllers[0]); i++) {
 		const char *key = resource_controllers[i].key, *ctl = resource_controllers[i].controller;
-		if (!json_object_object_get_ex(res, key, NULL))
+		if (!(ocirl__node_find(res, key) >= 0))
 			continue;
 		if (*ctl && controller_delegated(ctx, ctl, strlen(ctl)))
 			continue;
@@ -735,23 +692,23 @@ static int filter_resources(ocirl_changes *changes, struct json_object *res, con
 			return r;
 	}
 	/* cpu.cpus and cpu.mems are the cpuset controller's */
-	struct json_object *cpu = member(res, "cpu");
-	if (cpu && json_object_is_type(cpu, json_type_object) && !controller_delegated(ctx, "cpuset", 6)) {
+	ocirl_node *cpu = member(res, "cpu");
+	if (cpu && ocirl__node_is(cpu, OCIRL_NODE_OBJECT) && !controller_delegated(ctx, "cpuset", 6)) {
 		static const char why[] = "the controller \"cpuset\" is not in the caller's delegated cgroup.controllers";
 		if ((r = drop_member(changes, cpu, "cpus", "linux.resources.cpu.cpus", why, err)) < 0 ||
 		    (r = drop_member(changes, cpu, "mems", "linux.resources.cpu.mems", why, err)) < 0)
 			return r;
 	}
 	/* unified: "CONTROLLER.FILE" keys */
-	struct json_object *unified = member(res, "unified");
-	if (unified && json_object_is_type(unified, json_type_object) &&
+	ocirl_node *unified = member(res, "unified");
+	if (unified && ocirl__node_is(unified, OCIRL_NODE_OBJECT) &&
 	    (r = remove_keys_where(changes, unified, unified_key_undelegated, ctx, "linux.resources.unified",
 				   "its controller is not in the caller's delegated cgroup.controllers", err)) < 0)
 		return r;
 	return 0;
 }
 
-static int rule_cgroups(ocirl_changes *changes, struct json_object *linux_, const ocirl_context *ctx,
+static int rule_cgroups(ocirl_changes *changes, ocirl_node *linux_, const ocirl_context *ctx,
 			ocirl_error **err)
 {
 	if (ctx->cgroups == OCIRL_CGROUPS_KEEP)
@@ -764,7 +721,7 @@ static int rule_cgroups(ocirl_changes *changes, struct json_object *linux_, cons
 		return 0;
 	}
 	/* auto with a delegated cgroup v2 subtree: keep what it can enforce */
-	struct json_object *res = member(linux_, "resources");
+	ocirl_node *res = member(linux_, "resources");
 	if (res && (r = filter_resources(changes, res, ctx, err)) < 0)
 		return r;
 	const char *path = member_string(linux_, "cgroupsPath");
@@ -793,9 +750,9 @@ static void format_maps(char *buf, size_t size, const ocirl_id_mapping *m, size_
 }
 
 /* Refuses a process user whose uid or gid is not mapped; runs before any change. */
-static int check_process_user(struct json_object *config, const ocirl_context *ctx, ocirl_error **err)
+static int check_process_user(ocirl_node *config, const ocirl_context *ctx, ocirl_error **err)
 {
-	struct json_object *user = member(member(config, "process"), "user");
+	ocirl_node *user = member(member(config, "process"), "user");
 	const ocirl_mappings *m = ctx->maps;
 	static const char *const keys[] = { "uid", "gid" };
 	for (int i = 0; i < 2; i++) {
@@ -817,11 +774,11 @@ static int check_process_user(struct json_object *config, const ocirl_context *c
 	return 0;
 }
 
-static int rule_additional_gids(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+static int rule_additional_gids(ocirl_changes *changes, ocirl_node *config, const ocirl_context *ctx,
 				ocirl_error **err)
 {
-	struct json_object *user = member(member(config, "process"), "user");
-	struct json_object *gids = member(user, "additionalGids");
+	ocirl_node *user = member(member(config, "process"), "user");
+	ocirl_node *gids = member(user, "additionalGids");
 	if (!gids)
 		return 0;
 	ocirl_mode mode = ctx->maps->mode;
@@ -831,9 +788,9 @@ static int rule_additional_gids(ocirl_changes *changes, struct json_object *conf
 				   "any additional groups in a rootless container\")",
 				   err);
 	}
-	for (size_t i = 0; i < json_object_array_length(gids);) {
+	for (size_t i = 0; i < ocirl__node_len(gids);) {
 		uint64_t g = 0;
-		get_uint(json_object_array_get_idx(gids, i), UINT32_MAX, &g);
+		get_uint(ocirl__node_at(gids, i), UINT32_MAX, &g);
 		if (ocirl__mappings_cover(ctx->maps->gid, ctx->maps->n_gid, g)) {
 			i++;
 			continue;
@@ -841,26 +798,26 @@ static int rule_additional_gids(ocirl_changes *changes, struct json_object *conf
 		if (ocirl__changes_add(changes, "process.user.additionalGids",
 				       "dropped gid %" PRIu64 ": it is not mapped in the container (setgroups would "
 				       "fail with \"invalid argument\")",
-				       g) < 0 ||
-		    json_object_array_del_idx(gids, i, 1) < 0)
+				       g) < 0)
 			return nomem(err);
+		ocirl__node_remove_at(gids, i);
 	}
 	return 0;
 }
 
 /* ---- rule 7: oomScoreAdj and rlimits within the caller's ---- */
 
-static int rule_oom_score_adj(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+static int rule_oom_score_adj(ocirl_tree *t, ocirl_changes *changes, ocirl_node *config, const ocirl_context *ctx,
 			      ocirl_error **err)
 {
-	struct json_object *process = member(config, "process");
-	struct json_object *oom = member(process, "oomScoreAdj");
+	ocirl_node *process = member(config, "process");
+	ocirl_node *oom = member(process, "oomScoreAdj");
 	if (!oom || !ctx->oom_known)
 		return 0;
-	int64_t v = json_object_get_int64(oom);
+	int64_t v = oom->flag ? INT64_MAX : oom->i; /* above INT64_MAX: as high as can be */
 	if (v >= ctx->oom_score_adj)
 		return 0;
-	if (json_object_object_add(process, "oomScoreAdj", json_object_new_int64(ctx->oom_score_adj)) < 0 ||
+	if (ocirl__node_set(t, process, "oomScoreAdj", ocirl__node_new_int(t, ctx->oom_score_adj)) < 0 ||
 	    ocirl__changes_add(changes, "process.oomScoreAdj",
 			       "raised from %" PRId64 " to %d, the caller's own: lowering it needs CAP_SYS_RESOURCE "
 			       "outside any user namespace (runc: \"failed to update /proc/self/oom_score_adj: "
@@ -878,12 +835,12 @@ static void format_limit(char *buf, size_t size, uint64_t v)
 		snprintf(buf, size, "%" PRIu64, v);
 }
 
-static int rule_rlimits(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+static int rule_rlimits(ocirl_tree *t, ocirl_changes *changes, ocirl_node *config, const ocirl_context *ctx,
 			ocirl_error **err)
 {
-	struct json_object *rlimits = member(member(config, "process"), "rlimits");
-	for (size_t i = 0, n = rlimits ? json_object_array_length(rlimits) : 0; i < n; i++) {
-		struct json_object *rl = json_object_array_get_idx(rlimits, i);
+	ocirl_node *rlimits = member(member(config, "process"), "rlimits");
+	for (size_t i = 0, n = rlimits ? ocirl__node_len(rlimits) : 0; i < n; i++) {
+		ocirl_node *rl = ocirl__node_at(rlimits, i);
 		const char *type = member_string(rl, "type");
 		int idx = ocirl__rlimit_index(type);
 		if (idx < 0 || !ctx->hard_known[idx])
@@ -911,8 +868,8 @@ static int rule_rlimits(ocirl_changes *changes, struct json_object *config, cons
 			snprintf(what, sizeof(what), "hard %s (was %s)", b, a);
 		else
 			snprintf(what, sizeof(what), "soft %s (was %s)", d, c);
-		if ((new_hard != hard && json_object_object_add(rl, "hard", new_uint(new_hard)) < 0) ||
-		    (new_soft != soft && json_object_object_add(rl, "soft", new_uint(new_soft)) < 0) ||
+		if ((new_hard != hard && ocirl__node_set(t, rl, "hard", ocirl__node_new_uint(t, new_hard)) < 0) ||
+		    (new_soft != soft && ocirl__node_set(t, rl, "soft", ocirl__node_new_uint(t, new_soft)) < 0) ||
 		    ocirl__changes_add(changes, where,
 				       "%s lowered to %s: the caller's hard limit is %s, and raising a hard limit needs "
 				       "CAP_SYS_RESOURCE outside any user namespace (runc: \"error setting rlimit type "
@@ -925,31 +882,26 @@ static int rule_rlimits(ocirl_changes *changes, struct json_object *config, cons
 
 /* ---- rule 8: /proc, /dev/mqueue and /dev/shm with the caller's pid and ipc namespaces ---- */
 
-static struct json_object *bind_mount(const char *path)
+static ocirl_node *bind_mount(ocirl_tree *t, const char *path)
 {
 	static const char *const opts[] = { "rbind", "nosuid", "noexec", "nodev" };
-	struct json_object *m = json_object_new_object();
-	struct json_object *o = json_object_new_array_ext(4);
-	if (!m || !o) {
-		json_object_put(m);
-		json_object_put(o);
+	ocirl_node *m = ocirl__node_new(t, OCIRL_NODE_OBJECT);
+	ocirl_node *o = ocirl__node_new(t, OCIRL_NODE_ARRAY);
+	if (!m || !o)
 		return NULL;
-	}
-	bool ok = json_object_object_add(m, "destination", json_object_new_string(path)) == 0 &&
-		  json_object_object_add(m, "type", json_object_new_string("bind")) == 0 &&
-		  json_object_object_add(m, "source", json_object_new_string(path)) == 0;
+	bool ok = ocirl__node_set(t, m, "destination", ocirl__node_new_string(t, path)) == 0 &&
+		  ocirl__node_set(t, m, "type", ocirl__node_new_string(t, "bind")) == 0 &&
+		  ocirl__node_set(t, m, "source", ocirl__node_new_string(t, path)) == 0;
 	for (size_t i = 0; ok && i < 4; i++)
-		ok = json_object_array_add(o, json_object_new_string(opts[i])) == 0;
-	if (!ok || json_object_object_add(m, "options", o) < 0) {
-		json_object_put(m);
+		ok = ocirl__node_append(t, o, ocirl__node_new_string(t, opts[i])) == 0;
+	if (!ok || ocirl__node_set(t, m, "options", o) < 0)
 		return NULL;
-	}
 	return m;
 }
 
 /* Whether mount m is of the given type at the given (cleaned) destination;
  * -1 when out of memory. */
-static int mount_is(struct json_object *m, const char *dest, const char *type)
+static int mount_is(ocirl_node *m, const char *dest, const char *type)
 {
 	const char *t = member_string(m, "type");
 	if (!t || strcmp(t, type) != 0)
@@ -962,11 +914,11 @@ static int mount_is(struct json_object *m, const char *dest, const char *type)
 
 /* Every mount of that type at that destination becomes, in its place, a bind
  * of the host's path (or is removed when bind is false). */
-static int replace_mounts(ocirl_changes *changes, struct json_object *mounts, const char *dest, const char *type,
+static int replace_mounts(ocirl_tree *t, ocirl_changes *changes, ocirl_node *mounts, const char *dest, const char *type,
 			  bool bind, const char *why, ocirl_error **err)
 {
-	for (size_t i = 0; i < json_object_array_length(mounts);) {
-		int is = mount_is(json_object_array_get_idx(mounts, i), dest, type);
+	for (size_t i = 0; i < ocirl__node_len(mounts);) {
+		int is = mount_is(ocirl__node_at(mounts, i), dest, type);
 		if (is < 0)
 			return nomem(err);
 		if (!is) {
@@ -974,28 +926,32 @@ static int replace_mounts(ocirl_changes *changes, struct json_object *mounts, co
 			continue;
 		}
 		if (bind) {
-			struct json_object *b = bind_mount(dest);
-			if (!b || json_object_array_put_idx(mounts, i++, b) < 0 ||
-			    ocirl__changes_add(changes, dest,
+			ocirl_node *b = bind_mount(t, dest);
+			if (!b)
+				return nomem(err);
+			mounts->arr.items[i++] = b;
+			if (ocirl__changes_add(changes, dest,
 					       "replaced the %s mount by a recursive bind of the host's %s: %s", type, dest,
 					       why) < 0)
 				return nomem(err);
-		} else if (json_object_array_del_idx(mounts, i, 1) < 0 ||
-			   ocirl__changes_add(changes, dest, "removed the %s mount: %s", type, why) < 0)
-			return nomem(err);
+		} else {
+			ocirl__node_remove_at(mounts, i);
+			if (ocirl__changes_add(changes, dest, "removed the %s mount: %s", type, why) < 0)
+				return nomem(err);
+		}
 	}
 	return 0;
 }
 
-static int rule_shared_pid_ipc(ocirl_changes *changes, struct json_object *config, struct json_object *linux_,
+static int rule_shared_pid_ipc(ocirl_tree *t, ocirl_changes *changes, ocirl_node *config, ocirl_node *linux_,
 			       const ocirl_context *ctx, ocirl_error **err)
 {
-	struct json_object *mounts = member(config, "mounts");
+	ocirl_node *mounts = member(config, "mounts");
 	if (!mounts)
 		return 0;
 	int r;
 	if (namespace_kind(linux_, "pid", &ctx->ns_pid) == NS_CALLER &&
-	    (r = replace_mounts(changes, mounts, "/proc", "proc", true,
+	    (r = replace_mounts(t, changes, mounts, "/proc", "proc", true,
 				"the container shares the caller's pid namespace, and a fresh procfs needs a pid "
 				"namespace its user namespace owns",
 				err)) < 0)
@@ -1004,13 +960,13 @@ static int rule_shared_pid_ipc(ocirl_changes *changes, struct json_object *confi
 		return 0;
 	static const char why_ipc[] = "the container shares the caller's ipc namespace, and a fresh mqueue or "
 				      "shm needs an ipc namespace its user namespace owns";
-	if ((r = replace_mounts(changes, mounts, "/dev/mqueue", "mqueue", ctx->mqueue_mounted,
+	if ((r = replace_mounts(t, changes, mounts, "/dev/mqueue", "mqueue", ctx->mqueue_mounted,
 				ctx->mqueue_mounted ? why_ipc
 						    : "the container shares the caller's ipc namespace, whose mqueue "
 						      "cannot be mounted anew, and the caller has no /dev/mqueue to bind",
 				err)) < 0)
 		return r;
-	return replace_mounts(changes, mounts, "/dev/shm", "tmpfs", true, why_ipc, err);
+	return replace_mounts(t, changes, mounts, "/dev/shm", "tmpfs", true, why_ipc, err);
 }
 
 /* ---- rule 9: sysctls ---- */
@@ -1042,10 +998,10 @@ static bool is_net_sysctl(const char *k, const void *unused)
 	return strncmp(k, "net.", 4) == 0;
 }
 
-static int rule_sysctl(ocirl_changes *changes, struct json_object *linux_, const ocirl_context *ctx,
+static int rule_sysctl(ocirl_tree *t, ocirl_changes *changes, ocirl_node *linux_, const ocirl_context *ctx,
 		       ocirl_error **err)
 {
-	struct json_object *sysctl = member(linux_, "sysctl");
+	ocirl_node *sysctl = member(linux_, "sysctl");
 	if (!sysctl)
 		return 0;
 	if (namespace_kind(linux_, "network", &ctx->ns_net) == NS_CALLER)
@@ -1085,33 +1041,32 @@ static int rule_sysctl(ocirl_changes *changes, struct json_object *linux_, const
 			       "narrowed from \"%s\" to \"%s\", the lowest and highest gids mapped in it: the kernel "
 			       "wants both ends mapped",
 			       range, value) < 0 ||
-	    json_object_object_add(sysctl, key, json_object_new_string(value)) < 0)
+	    ocirl__node_set(t, sysctl, key, ocirl__node_new_string(t, value)) < 0)
 		return nomem(err);
 	return 0;
 }
 
 /* ---- rule 10: bind mounts keep the flags their source's mount has locked ---- */
 
-static bool is_bind(struct json_object *m)
+static bool is_bind(ocirl_node *m)
 {
 	const char *type = member_string(m, "type");
-	struct json_object *opts = member(m, "options");
+	ocirl_node *opts = member(m, "options");
 	return (type && strcmp(type, "bind") == 0) || options_have(opts, "bind") || options_have(opts, "rbind");
 }
 
-static int options_remove(struct json_object *opts, const char *opt, bool *removed)
+static int options_remove(ocirl_node *opts, const char *opt, bool *removed)
 {
 	*removed = false;
-	for (size_t j = json_object_array_length(opts); j-- > 0;)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(opts, j)), opt) == 0) {
-			if (json_object_array_del_idx(opts, j, 1) < 0)
-				return -1;
+	for (size_t j = ocirl__node_len(opts); j-- > 0;)
+		if (strcmp(ocirl__node_str(ocirl__node_at(opts, j)), opt) == 0) {
+			ocirl__node_remove_at(opts, j);
 			*removed = true;
 		}
 	return 0;
 }
 
-static int rule_locked_flags(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
+static int rule_locked_flags(ocirl_tree *t, ocirl_changes *changes, ocirl_node *config, const ocirl_context *ctx,
 			     ocirl_error **err)
 {
 	static const struct {
@@ -1126,9 +1081,9 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 	};
 	static const char *const atime_opts[] = { "atime", "noatime", "relatime", "norelatime", "strictatime",
 						   "nostrictatime" };
-	struct json_object *mounts = member(config, "mounts");
-	for (size_t i = 0, n = mounts ? json_object_array_length(mounts) : 0; i < n; i++) {
-		struct json_object *m = json_object_array_get_idx(mounts, i);
+	ocirl_node *mounts = member(config, "mounts");
+	for (size_t i = 0, n = mounts ? ocirl__node_len(mounts) : 0; i < n; i++) {
+		ocirl_node *m = ocirl__node_at(mounts, i);
 		const char *source = member_string(m, "source");
 		if (!is_bind(m) || !source || source[0] != '/')
 			continue;
@@ -1138,18 +1093,18 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 		if (plen < 0 || (size_t)plen >= sizeof(path) || statvfs(path, &sv) < 0)
 			continue; /* a source that does not exist is left alone */
 		const char *dest = member_string(m, "destination");
-		struct json_object *opts = member(m, "options");
+		ocirl_node *opts = member(m, "options");
 		for (size_t k = 0; k < sizeof(locked) / sizeof(locked[0]); k++) {
 			if (!(sv.f_flag & locked[k].flag) || options_have(opts, locked[k].opt))
 				continue;
 			if (!opts) {
-				opts = json_object_new_array();
-				if (!opts || json_object_object_add(m, "options", opts) < 0)
+				opts = ocirl__node_new(t, OCIRL_NODE_ARRAY);
+				if (!opts || ocirl__node_set(t, m, "options", opts) < 0)
 					return nomem(err);
 			}
 			bool removed;
 			if (options_remove(opts, locked[k].contrary, &removed) < 0 ||
-			    json_object_array_add(opts, json_object_new_string(locked[k].opt)) < 0 ||
+			    ocirl__node_append(t, opts, ocirl__node_new_string(t, locked[k].opt)) < 0 ||
 			    ocirl__changes_add(changes, dest,
 					       "added option %s%s%s: the source %s lies on a %s mount, a flag a user "
 					       "namespace cannot clear on remount",
@@ -1180,7 +1135,7 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 			if (strcmp(atime_opts[k], want) != 0 && options_remove(opts, atime_opts[k], &removed) < 0)
 				return nomem(err);
 		}
-		if ((!have && json_object_array_add(opts, json_object_new_string(want)) < 0) ||
+		if ((!have && ocirl__node_append(t, opts, ocirl__node_new_string(t, want)) < 0) ||
 		    ocirl__changes_add(changes, dest,
 				       "set the atime mode to %s: the source %s lies on a %s mount, and a user namespace "
 				       "cannot change the atime mode on remount",
@@ -1192,7 +1147,7 @@ static int rule_locked_flags(ocirl_changes *changes, struct json_object *config,
 
 /* ---- rule 11: what no rootless runtime can honour ---- */
 
-static int rule_unsupported(ocirl_changes *changes, struct json_object *linux_, ocirl_error **err)
+static int rule_unsupported(ocirl_changes *changes, ocirl_node *linux_, ocirl_error **err)
 {
 	int r;
 	if ((r = drop_member(changes, linux_, "netDevices", "linux.netDevices",
@@ -1205,10 +1160,10 @@ static int rule_unsupported(ocirl_changes *changes, struct json_object *linux_, 
 	return 0;
 }
 
-int ocirl_config_convert(ocirl_changes *changes, struct json_object *config, const ocirl_context *ctx,
-			 ocirl_error **err)
+int ocirl__tree_convert(ocirl_changes *changes, ocirl_tree *t, ocirl_node *config, const ocirl_context *ctx,
+			ocirl_error **err)
 {
-	if (!config || !json_object_is_type(config, json_type_object))
+	if (!config || !ocirl__node_is(config, OCIRL_NODE_OBJECT))
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "the config must be a JSON object");
 	if (!ctx || !ctx->maps)
 		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "no context given");
@@ -1218,25 +1173,25 @@ int ocirl_config_convert(ocirl_changes *changes, struct json_object *config, con
 	if (r < 0 || (r = check_process_user(config, ctx, err)) < 0)
 		return r;
 	/* In mode inherit nothing is added to linux: a missing one stays missing. */
-	struct json_object *linux_ = member(config, "linux");
-	if (!inherit && (r = rule_linux(&linux_, changes, config, err)) < 0)
+	ocirl_node *linux_ = member(config, "linux");
+	if (!inherit && (r = rule_linux(t, &linux_, changes, config, err)) < 0)
 		return r;
 	if (inherit) {
 		if ((r = rule_no_user_namespace(changes, linux_, err)) < 0 || (r = rule_no_mappings(changes, linux_, err)) < 0)
 			return r;
-	} else if ((r = rule_user_namespace(changes, linux_, err)) < 0 ||
-		   (r = rule_mappings(changes, linux_, "uidMappings", maps->uid, maps->n_uid, maps->mode, false, err)) < 0 ||
-		   (r = rule_mappings(changes, linux_, "gidMappings", maps->gid, maps->n_gid, maps->mode, true, err)) < 0)
+	} else if ((r = rule_user_namespace(t, changes, linux_, err)) < 0 ||
+		   (r = rule_mappings(t, changes, linux_, "uidMappings", maps->uid, maps->n_uid, maps->mode, false, err)) < 0 ||
+		   (r = rule_mappings(t, changes, linux_, "gidMappings", maps->gid, maps->n_gid, maps->mode, true, err)) < 0)
 		return r;
-	if ((r = rule_sys(changes, config, linux_, ctx, err)) < 0 ||
+	if ((r = rule_sys(t, changes, config, linux_, ctx, err)) < 0 ||
 	    (r = rule_id_options(changes, config, maps, err)) < 0 ||
 	    (r = rule_cgroups(changes, linux_, ctx, err)) < 0 ||
 	    (r = rule_additional_gids(changes, config, ctx, err)) < 0 ||
-	    (r = rule_oom_score_adj(changes, config, ctx, err)) < 0 ||
-	    (r = rule_rlimits(changes, config, ctx, err)) < 0 ||
-	    (r = rule_shared_pid_ipc(changes, config, linux_, ctx, err)) < 0 ||
-	    (r = rule_sysctl(changes, linux_, ctx, err)) < 0 ||
-	    (r = rule_locked_flags(changes, config, ctx, err)) < 0 ||
+	    (r = rule_oom_score_adj(t, changes, config, ctx, err)) < 0 ||
+	    (r = rule_rlimits(t, changes, config, ctx, err)) < 0 ||
+	    (r = rule_shared_pid_ipc(t, changes, config, linux_, ctx, err)) < 0 ||
+	    (r = rule_sysctl(t, changes, linux_, ctx, err)) < 0 ||
+	    (r = rule_locked_flags(t, changes, config, ctx, err)) < 0 ||
 	    (r = rule_unsupported(changes, linux_, err)) < 0)
 		return r;
 	return 0;

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Reading and writing configs with json-c, strictly and faithfully:
- * parsing refuses anything but one JSON object (and integers json-c would
- * clamp); writing keeps key order, numbers as read, and the input's indent.
+ * Reading and writing configs, strictly and faithfully: parsing refuses
+ * anything but one strict JSON object (and what could not be kept exactly);
+ * writing keeps key order, strings and numbers as read, and the input's
+ * indent. The tree is the library's own (tree.h); lib/jsonc.c bridges it to
+ * json-c for the public API.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "internal.h"
+#include "tree.h"
 
 #define OCIRL_STRINGIFY_(x) #x
 #define OCIRL_STRINGIFY(x) OCIRL_STRINGIFY_(x)
@@ -47,14 +48,7 @@ static int digits_cmp(const char *a, size_t na, const char *b)
 	return memcmp(a, b, na);
 }
 
-/*
- * A strict JSON validator (RFC 8259), run before json-c sees the text.
- * json-c's strict mode still takes NaN, Infinity, leading zeros, "1.",
- * single quotes, raw control characters in strings and overlong or surrogate
- * UTF-8, and silently changes some of them (integers beyond 64 bits are
- * clamped, lone surrogate escapes become U+FFFD, a key is cut at \u0000).
- * Anything json-c could not keep exactly is refused here, with its place.
- */
+/* The scanner of the strict parser (parse_strict() below). */
 typedef struct {
 	const char *data;
 	size_t len;
@@ -236,9 +230,10 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Scans the number at s->i into a new json-c value in *out: an int64, a
- * uint64 above INT64_MAX, or a double that keeps its text. */
-static int scan_number(scanner *s, struct json_object **out)
+/* Scans the number at s->i into a new node: an INT when it is an integer in
+ * [-2^63, 2^64), else a DOUBLE (a fraction, an exponent, -0) that keeps only
+ * its text. Either way the text is kept, and written back as read. */
+static int scan_number(scanner *s, ocirl_tree *t, ocirl_node **out)
 {
 	const char *d = s->data;
 	size_t start = s->i;
@@ -272,6 +267,11 @@ static int scan_number(scanner *s, struct json_object **out)
 		while (s->i < s->len && is_digit(d[s->i]))
 			s->i++;
 	}
+	ocirl_node *n = ocirl__node_new(t, OCIRL_NODE_DOUBLE);
+	if (!n)
+		return ocirl__error_nomem(s->err);
+	n->raw = d + start;
+	n->raw_len = s->i - start;
 	if (integer) {
 		const char *limit = neg ? "9223372036854775808" : "18446744073709551615";
 		if (digits_cmp(d + digits, ndigits, limit) > 0)
@@ -281,78 +281,143 @@ static int scan_number(scanner *s, struct json_object **out)
 		uint64_t v = 0;
 		for (size_t k = digits; k < s->i; k++)
 			v = v * 10 + (uint64_t)(d[k] - '0'); /* in range: checked above */
-		if (neg && v == 0)
-			*out = json_object_new_double_s(-0.0, "-0"); /* written back as read */
-		else if (neg)
-			*out = json_object_new_int64((int64_t)(~v + 1)); /* -2^63 fits */
-		else if (v > INT64_MAX)
-			*out = json_object_new_uint64(v);
-		else
-			*out = json_object_new_int64((int64_t)v);
-	} else {
-		char text[64];
-		_cleanup_free_ char *big = NULL;
-		size_t n = s->i - start;
-		char *t = text;
-		if (n >= sizeof(text) && !(t = big = malloc(n + 1)))
-			return ocirl__error_nomem(s->err);
-		memcpy(t, d + start, n);
-		t[n] = '\0';
-		/* json-c keeps the text and writes it back as read */
-		*out = json_object_new_double_s(strtod(t, NULL), t);
+		if (!(neg && v == 0)) { /* -0 stays a DOUBLE, written back as read */
+			n->type = OCIRL_NODE_INT;
+			if (neg)
+				n->i = (int64_t)(~v + 1); /* -2^63 fits */
+			else if (v > INT64_MAX) {
+				n->flag = true;
+				n->u = v;
+			} else
+				n->i = (int64_t)v;
+		}
 	}
-	if (!*out)
-		return ocirl__error_nomem(s->err);
+	*out = n;
 	return 0;
 }
 
-/* One open container of the parse: its value and, in an object, the key
- * waiting for its value. */
+/* The members and items of the containers being read, one stack for all of
+ * them: a container's own go into the arena, in one piece, when it closes. */
 typedef struct {
-	struct json_object *obj;
-	ocirl_buf key; /* reused from one key to the next: no allocation per key */
-	size_t key_at; /* where that key starts, for an error */
+	ocirl_member *m;
+	size_t n, cap;
+	ocirl_node **items;
+	size_t n_items, cap_items;
+} scratch;
+
+static bool scratch_grow(void **p, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 64;
+	void *d = realloc(*p, ncap * size);
+	if (!d)
+		return false;
+	*p = d;
+	*cap = ncap;
+	return true;
+}
+
+/* One open container of the parse: its node and where its members or items
+ * start on the scratch stack. */
+typedef struct {
+	ocirl_node *node;
+	size_t start;
 } frame;
 
-/* Attaches val to the innermost open container (it takes val). Returns 1
- * when val's key was already in the object. */
-static int attach(frame *top, struct json_object *val, ocirl_error **err)
+static int cmp_member(const void *a, const void *b)
 {
-	int r;
-	if (json_object_is_type(top->obj, json_type_array))
-		r = json_object_array_add(top->obj, val);
-	else {
-		/* A repeated key is refused: runc (Go) would merge repeated
-		 * objects, json-c keeps the last value, and a rule could then judge
-		 * another value than the runtime will see. json-c replaces a
-		 * repeated key in place, so the count tells (no second lookup). */
-		int before = json_object_object_length(top->obj);
-		r = json_object_object_add(top->obj, top->key.data, val);
-		if (r == 0 && json_object_object_length(top->obj) == before)
-			return 1; /* repeated */
+	const ocirl_member *x = *(ocirl_member *const *)a, *y = *(ocirl_member *const *)b;
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	int c = memcmp(x->key, y->key, x->key_len);
+	if (c)
+		return c;
+	return x->raw_key < y->raw_key ? -1 : x->raw_key > y->raw_key;
+}
+
+/* A repeated key is refused: runc (Go) would merge repeated objects, json-c
+ * would keep the last value, and a rule could then judge another value than
+ * the runtime will see. Returns the second of the first repeated key in the
+ * text, or NULL (or sets *nomem). Small objects are compared pairwise, big
+ * ones sorted. */
+static const ocirl_member *repeated_key(const ocirl_member *m, size_t n, bool *nomem)
+{
+	const ocirl_member *first = NULL;
+	if (n <= 16) {
+		for (size_t j = 1; j < n; j++)
+			for (size_t i = 0; i < j; i++)
+				if (m[i].key_len == m[j].key_len && memcmp(m[i].key, m[j].key, m[j].key_len) == 0) {
+					if (!first || m[j].raw_key < first->raw_key)
+						first = &m[j];
+					break;
+				}
+		return first;
 	}
-	if (r < 0) {
-		json_object_put(val);
-		return ocirl__error_nomem(err);
+	const ocirl_member **v = malloc(n * sizeof(*v));
+	if (!v) {
+		*nomem = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = &m[i];
+	qsort(v, n, sizeof(*v), cmp_member);
+	for (size_t i = 1; i < n; i++)
+		if (v[i]->key_len == v[i - 1]->key_len && memcmp(v[i]->key, v[i - 1]->key, v[i]->key_len) == 0 &&
+		    (!first || v[i]->raw_key < first->raw_key))
+			first = v[i];
+	free(v);
+	return first;
+}
+
+/* Moves the members or items of the container closing (top) from the
+ * scratch stack into the arena. */
+static int close_container(scanner *s, ocirl_tree *t, scratch *sc, frame *top)
+{
+	ocirl_node *c = top->node;
+	if (c->type == OCIRL_NODE_OBJECT) {
+		size_t n = sc->n - top->start;
+		const ocirl_member *src = sc->m + top->start;
+		bool nomem = false;
+		const ocirl_member *rep = repeated_key(src, n, &nomem);
+		if (nomem)
+			return ocirl__error_nomem(s->err);
+		if (rep) {
+			char what[160];
+			snprintf(what, sizeof(what), "the key \"%.100s\" appears twice in this object", rep->key);
+			return scan_fail(s, (size_t)(rep->raw_key - s->data), what);
+		}
+		if (n && !(c->obj.m = ocirl__tree_alloc(t, n * sizeof(ocirl_member))))
+			return ocirl__error_nomem(s->err);
+		if (n)
+			memcpy(c->obj.m, src, n * sizeof(ocirl_member));
+		c->obj.n = c->obj.cap = n;
+		sc->n = top->start;
+	} else {
+		size_t n = sc->n_items - top->start;
+		if (n && !(c->arr.items = ocirl__tree_alloc(t, n * sizeof(ocirl_node *))))
+			return ocirl__error_nomem(s->err);
+		if (n)
+			memcpy(c->arr.items, sc->items + top->start, n * sizeof(ocirl_node *));
+		c->arr.n = c->arr.cap = n;
+		sc->n_items = top->start;
 	}
 	return 0;
 }
 
 /*
  * The parser: one pass that checks strict JSON (RFC 8259) and builds the
- * json-c tree. json-c's own tokener is not used: in strict mode it still
- * takes NaN, Infinity, leading zeros, "1.", single quotes, raw control
- * characters in strings and overlong or surrogate UTF-8, and it silently
- * changes some values (integers beyond 64 bits are clamped, lone surrogate
- * escapes become U+FFFD, a key is cut at \u0000). Anything that could not be
- * kept exactly is refused here, with its line and column.
+ * tree. json-c's own tokener is not used: in strict mode it still takes NaN,
+ * Infinity, leading zeros, "1.", single quotes, raw control characters in
+ * strings and overlong or surrogate UTF-8, and json-c's objects would
+ * silently change some values (integers beyond 64 bits clamped, lone
+ * surrogate escapes made U+FFFD, a key cut at \u0000). Anything that could
+ * not be kept exactly is refused here, with its line and column.
  */
-static int parse_strict(struct json_object **out, const char *data, size_t len, const char *name, ocirl_error **err)
+static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char *name, ocirl_error **err)
 {
 	scanner s = { .data = data, .len = len, .name = name, .err = err };
 	frame stack[OCIRL_MAX_DEPTH];
-	size_t sp = 0, used = 0; /* used: frames whose key buffer is allocated */
-	struct json_object *root = NULL;
+	scratch sc = { 0 };
+	size_t sp = 0;
 	enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, COLON, COMMA_OR_END, DONE } st = VALUE;
 	int r = 0;
 	for (;;) {
@@ -362,27 +427,27 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 			if (st == DONE)
 				break;
 			r = scan_fail(&s, len, "unexpected end of input (truncated?)");
-			goto fail;
+			goto done;
 		}
 		char c = data[s.i];
 		if (c == '\0') {
 			r = scan_fail(&s, s.i, "NUL byte");
-			goto fail;
+			goto done;
 		}
 		switch (st) {
 		case DONE:
 			r = scan_fail(&s, s.i, "trailing data after the JSON object");
-			goto fail;
+			goto done;
 		case COLON:
 			if (c != ':') {
 				r = scan_fail(&s, s.i, "expected ':' after a key");
-				goto fail;
+				goto done;
 			}
 			s.i++;
 			st = VALUE;
 			continue;
 		case COMMA_OR_END: {
-			bool in_obj = json_object_is_type(stack[sp - 1].obj, json_type_object);
+			bool in_obj = stack[sp - 1].node->type == OCIRL_NODE_OBJECT;
 			char close = in_obj ? '}' : ']';
 			if (c == ',') {
 				s.i++;
@@ -391,101 +456,119 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 			}
 			if (c != close) {
 				r = scan_fail(&s, s.i, in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
-				goto fail;
+				goto done;
 			}
 			s.i++;
-			sp--;
+			if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
+				goto done;
 			st = sp ? COMMA_OR_END : DONE;
 			continue;
 		}
 		case KEY:
-		case KEY_OR_END:
+		case KEY_OR_END: {
 			if (c == '}' && st == KEY_OR_END) {
 				s.i++;
-				sp--;
+				if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
+					goto done;
 				st = sp ? COMMA_OR_END : DONE;
 				continue;
 			}
 			if (c != '"') {
 				r = scan_fail(&s, s.i, st == KEY ? "expected a key in double quotes (no trailing comma)"
 								 : "expected a key in double quotes or '}'");
-				goto fail;
+				goto done;
 			}
-			stack[sp - 1].key_at = s.i;
+			size_t at = s.i;
 			if ((r = scan_string(&s, true)) < 0)
-				goto fail;
-			stack[sp - 1].key.len = 0;
-			ocirl__buf_add(&stack[sp - 1].key, s.sval, s.slen);
-			if (stack[sp - 1].key.failed) {
+				goto done;
+			if (sc.n == sc.cap && !scratch_grow((void **)&sc.m, &sc.cap, sizeof(*sc.m))) {
 				r = ocirl__error_nomem(err);
-				goto fail;
+				goto done;
 			}
+			ocirl_member *m = &sc.m[sc.n];
+			if (!(m->key = ocirl__tree_strndup(t, s.sval, s.slen))) {
+				r = ocirl__error_nomem(err);
+				goto done;
+			}
+			m->key_len = s.slen;
+			m->raw_key = data + at;
+			m->raw_key_len = s.i - at;
+			m->val = NULL;
+			sc.n++;
 			st = COLON;
 			continue;
+		}
 		case VALUE:
 		case VALUE_OR_END: {
 			if (c == ']' && st == VALUE_OR_END) {
 				s.i++;
-				sp--;
+				if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
+					goto done;
 				st = sp ? COMMA_OR_END : DONE;
 				continue;
 			}
 			if (sp == 0 && c != '{') {
 				r = scan_fail(&s, s.i, "expected a JSON object at the top level");
-				goto fail;
+				goto done;
 			}
-			struct json_object *val = NULL;
+			ocirl_node *val = NULL;
 			bool container = c == '{' || c == '[';
 			if (container) {
 				if (sp == OCIRL_MAX_DEPTH) {
 					r = scan_fail(&s, s.i,
 						      "nested deeper than the limit of " OCIRL_STRINGIFY(OCIRL_MAX_DEPTH) " levels");
-					goto fail;
+					goto done;
 				}
-				val = c == '{' ? json_object_new_object() : json_object_new_array_ext(4); /* most arrays are short */
-				if (!val) {
-					r = ocirl__error_nomem(err);
-					goto fail;
-				}
+				val = ocirl__node_new(t, c == '{' ? OCIRL_NODE_OBJECT : OCIRL_NODE_ARRAY);
 				s.i++;
 			} else if (c == '"') {
+				size_t at = s.i;
 				if ((r = scan_string(&s, false)) < 0)
-					goto fail;
-				if (!(val = json_object_new_string_len(s.sval, (int)s.slen))) {
-					r = ocirl__error_nomem(err);
-					goto fail;
+					goto done;
+				if ((val = ocirl__node_new(t, OCIRL_NODE_STRING))) {
+					val->raw = data + at;
+					val->raw_len = s.i - at;
+					val->str.len = s.slen;
+					val->flag = memchr(s.sval, '\0', s.slen) != NULL;
+					if (!(val->str.s = ocirl__tree_strndup(t, s.sval, s.slen)))
+						val = NULL;
 				}
 			} else if (c == '-' || is_digit(c)) {
-				if ((r = scan_number(&s, &val)) < 0)
-					goto fail;
+				if ((r = scan_number(&s, t, &val)) < 0)
+					goto done;
 			} else if (len - s.i >= 4 && memcmp(data + s.i, "true", 4) == 0) {
 				s.i += 4;
-				val = json_object_new_boolean(1);
+				if ((val = ocirl__node_new(t, OCIRL_NODE_BOOL)))
+					val->flag = true;
 			} else if (len - s.i >= 5 && memcmp(data + s.i, "false", 5) == 0) {
 				s.i += 5;
-				val = json_object_new_boolean(0);
+				val = ocirl__node_new(t, OCIRL_NODE_BOOL);
 			} else if (len - s.i >= 4 && memcmp(data + s.i, "null", 4) == 0) {
 				s.i += 4;
-				val = NULL; /* json-c's null */
+				val = ocirl__node_new(t, OCIRL_NODE_NULL);
 			} else {
 				r = scan_fail(&s, s.i, "unexpected character (expected a value)");
-				goto fail;
+				goto done;
+			}
+			if (!val) {
+				r = ocirl__error_nomem(err);
+				goto done;
 			}
 			if (sp == 0)
-				root = val;
-			else if ((r = attach(&stack[sp - 1], val, err)) != 0) {
-				if (r > 0) {
-					char what[160];
-					snprintf(what, sizeof(what), "the key \"%.100s\" appears twice in this object",
-						 stack[sp - 1].key.data);
-					r = scan_fail(&s, stack[sp - 1].key_at, what);
+				ocirl__tree_set_root(t, val);
+			else if (stack[sp - 1].node->type == OCIRL_NODE_OBJECT)
+				sc.m[sc.n - 1].val = val;
+			else {
+				if (sc.n_items == sc.cap_items &&
+				    !scratch_grow((void **)&sc.items, &sc.cap_items, sizeof(*sc.items))) {
+					r = ocirl__error_nomem(err);
+					goto done;
 				}
-				goto fail;
+				sc.items[sc.n_items++] = val;
 			}
 			if (container) {
-				if (sp == used)
-					stack[used++] = (frame){ NULL, { 0 }, 0 };
-				stack[sp++].obj = val;
+				stack[sp].node = val;
+				stack[sp++].start = c == '{' ? sc.n : sc.n_items;
 				st = c == '{' ? KEY_OR_END : VALUE_OR_END;
 			} else
 				st = COMMA_OR_END;
@@ -494,21 +577,14 @@ static int parse_strict(struct json_object **out, const char *data, size_t len, 
 		}
 	}
 	r = 0;
-	goto done;
-fail:
-	json_object_put(root);
-	root = NULL;
 done:
-	for (size_t k = 0; k < used; k++)
-		free(stack[k].key.data);
+	free(sc.m);
+	free(sc.items);
 	free(s.str.data);
-	if (r == 0)
-		*out = root;
 	return r;
 }
 
-int ocirl_config_parse(struct json_object **out, const char *data, size_t len, const char *name,
-		       ocirl_error **err)
+int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char *name, ocirl_error **err)
 {
 	if (!name)
 		name = "<input>";
@@ -520,7 +596,16 @@ int ocirl_config_parse(struct json_object **out, const char *data, size_t len, c
 					name);
 	if (len > INT32_MAX)
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EFBIG, "%s: larger than 2 GiB", name);
-	return parse_strict(out, data, len, name, err);
+	ocirl_tree *t = ocirl__tree_new();
+	if (!t)
+		return ocirl__error_nomem(err);
+	int r = parse_strict(t, data, len, name, err);
+	if (r < 0) {
+		ocirl__tree_free(t);
+		return r;
+	}
+	*out = t;
+	return 0;
 }
 
 /* ---- writing ---- */
@@ -567,18 +652,14 @@ static void put_string(ocirl_buf *b, const char *s, size_t n)
 	ocirl__buf_addc(b, '"');
 }
 
-static void put_number(ocirl_buf *b, struct json_object *o)
+static void put_number(ocirl_buf *b, const ocirl_node *n)
 {
-	if (json_object_is_type(o, json_type_int)) {
-		int64_t v = json_object_get_int64(o);
-		if (v == INT64_MAX)
-			ocirl__buf_printf(b, "%" PRIu64, json_object_get_uint64(o));
-		else
-			ocirl__buf_printf(b, "%" PRId64, v);
-	} else {
-		/* A double parsed from text keeps that text in json-c. */
-		ocirl__buf_adds(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	}
+	if (n->raw) /* as read */
+		ocirl__buf_add(b, n->raw, n->raw_len);
+	else if (n->flag)
+		ocirl__buf_printf(b, "%" PRIu64, n->u);
+	else
+		ocirl__buf_printf(b, "%" PRId64, n->i);
 }
 
 typedef struct {
@@ -608,51 +689,60 @@ static void put_newline(writer *w, unsigned depth)
 	b->data[b->len] = '\0';
 }
 
-static void put_value(writer *w, struct json_object *o, unsigned depth)
+static void put_value(writer *w, const ocirl_node *o, unsigned depth)
 {
 	ocirl_buf *b = w->b;
-	switch (json_object_get_type(o)) {
-	case json_type_null:
+	switch (o->type) {
+	case OCIRL_NODE_NULL:
 		ocirl__buf_add(b, "null", 4);
 		break;
-	case json_type_boolean:
-		ocirl__buf_adds(b, json_object_get_boolean(o) ? "true" : "false");
+	case OCIRL_NODE_BOOL:
+		if (o->flag)
+			ocirl__buf_add(b, "true", 4);
+		else
+			ocirl__buf_add(b, "false", 5);
 		break;
-	case json_type_int:
-	case json_type_double:
+	case OCIRL_NODE_INT:
+	case OCIRL_NODE_DOUBLE:
 		put_number(b, o);
 		break;
-	case json_type_string:
-		put_string(b, json_object_get_string(o), (size_t)json_object_get_string_len(o));
+	case OCIRL_NODE_STRING:
+		/* as read: its escapes too */
+		if (o->raw)
+			ocirl__buf_add(b, o->raw, o->raw_len);
+		else
+			put_string(b, o->str.s, o->str.len);
 		break;
-	case json_type_array: {
-		size_t n = json_object_array_length(o);
+	case OCIRL_NODE_ARRAY: {
+		size_t n = o->arr.n;
 		ocirl__buf_addc(b, '[');
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				ocirl__buf_addc(b, ',');
 			put_newline(w, depth + 1);
-			put_value(w, json_object_array_get_idx(o, i), depth + 1);
+			put_value(w, o->arr.items[i], depth + 1);
 		}
 		if (n)
 			put_newline(w, depth);
 		ocirl__buf_addc(b, ']');
 		break;
 	}
-	case json_type_object: {
-		bool first = true;
+	case OCIRL_NODE_OBJECT: {
+		size_t n = o->obj.n;
 		ocirl__buf_addc(b, '{');
-		json_object_object_foreach(o, key, val)
-		{
-			if (!first)
+		for (size_t i = 0; i < n; i++) {
+			const ocirl_member *m = &o->obj.m[i];
+			if (i)
 				ocirl__buf_addc(b, ',');
-			first = false;
 			put_newline(w, depth + 1);
-			put_string(b, key, strlen(key));
+			if (m->raw_key)
+				ocirl__buf_add(b, m->raw_key, m->raw_key_len);
+			else
+				put_string(b, m->key, m->key_len);
 			ocirl__buf_add(b, ": ", w->pretty ? 2 : 1);
-			put_value(w, val, depth + 1);
+			put_value(w, m->val, depth + 1);
 		}
-		if (!first)
+		if (n)
 			put_newline(w, depth);
 		ocirl__buf_addc(b, '}');
 		break;
@@ -660,14 +750,14 @@ static void put_value(writer *w, struct json_object *o, unsigned depth)
 	}
 }
 
-int ocirl_config_serialize(char **out, size_t *out_len, struct json_object *config, ocirl_style style,
-			   const char *indent, int final_newline, ocirl_error **err)
+int ocirl__json_write(char **out, size_t *out_len, const ocirl_node *root, ocirl_style style, const char *indent,
+		      int final_newline, size_t size_hint, ocirl_error **err)
 {
 	ocirl_buf b = { 0 };
-	ocirl__buf_reserve(&b, 4096);
+	ocirl__buf_reserve(&b, size_hint > 4096 ? size_hint + size_hint / 8 : 4096);
 	writer w = { .b = &b, .pretty = style == OCIRL_STYLE_PRETTY, .indent = indent ? indent : "\t" };
 	w.indent_len = strlen(w.indent);
-	put_value(&w, config, 0);
+	put_value(&w, root, 0);
 	if (final_newline)
 		ocirl__buf_addc(&b, '\n');
 	if (b.failed || !b.data) {
@@ -742,16 +832,16 @@ static bool is_one_line(const char *data, size_t len)
 int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, const char *data, size_t len,
 			 const char *name, const ocirl_options *opts, unsigned int flags, ocirl_error **err)
 {
-	struct json_object *config = NULL;
+	ocirl_tree *t = NULL;
 	ocirl_context *ctx = NULL;
 	_cleanup_free_ char *indent = NULL;
-	int r = ocirl_config_parse(&config, data, len, name, err);
+	int r = ocirl__json_parse(&t, data, len, name, err);
 	if (r < 0)
 		return r;
 	r = ocirl_context_new(&ctx, opts, err);
 	if (r < 0)
 		goto done;
-	r = ocirl_config_convert(changes, config, ctx, err);
+	r = ocirl__tree_convert(changes, t, ocirl__tree_root(t), ctx, err);
 	if (r < 0) {
 		ocirl__error_prefix(err, "%s", name ? name : "<input>");
 		goto done;
@@ -762,14 +852,14 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 		       (!(flags & OCIRL_CONVERT_PRETTY) && is_one_line(data, len));
 	indent = compact ? NULL : detect_indent(data, len);
 	bool newline = len > 0 && data[len - 1] == '\n';
-	r = ocirl_config_serialize(out, out_len, config, compact ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY, indent,
-				   newline, err);
+	r = ocirl__json_write(out, out_len, ocirl__tree_root(t), compact ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY,
+			      indent, newline, len, err);
 	if (r == 0 && uses_crlf(data, len) && (r = to_crlf(out, out_len, err)) < 0) {
 		free(*out);
 		*out = NULL;
 	}
 done:
 	ocirl_context_free(ctx);
-	json_object_put(config);
+	ocirl__tree_free(t);
 	return r;
 }

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The library's own JSON tree, the one the rules work on (lib/convert.c).
+ *
+ * Why not json-c's objects: a json-c object is one malloc() plus a 16-bucket
+ * hash table, every key a strdup(), every value its own allocation, and the
+ * whole tree is freed node by node; on a config with many mounts that was
+ * most of the time (bench/results.md). Here every node, key and string of a
+ * tree lives in one arena freed at once, unchanged strings and numbers point
+ * at their text in the input, and the writer copies that text as it was.
+ * json-c stays the tree of the public API: lib/jsonc.c converts both ways.
+ *
+ * Objects keep their members in order, in an array searched linearly (a
+ * config's objects are small; a rule looks up a few fixed keys). Nodes are
+ * never freed one by one: a removed node stays in the arena until the tree
+ * goes, and a node may be referenced from two places while a rule builds a
+ * new array out of an old one.
+ */
+#ifndef OCIRL_TREE_H
+#define OCIRL_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oci-rootless.h"
+
+typedef enum {
+	OCIRL_NODE_NULL,
+	OCIRL_NODE_BOOL,
+	OCIRL_NODE_INT,    /* an integer in [-2^63, 2^64) */
+	OCIRL_NODE_DOUBLE, /* any other number (a fraction, an exponent, -0): only its text is kept */
+	OCIRL_NODE_STRING,
+	OCIRL_NODE_ARRAY,
+	OCIRL_NODE_OBJECT,
+} ocirl_node_type;
+
+typedef struct ocirl_node ocirl_node;
+typedef struct ocirl_tree ocirl_tree;
+
+typedef struct {
+	const char *key;     /* decoded, NUL-terminated (keys hold no \u0000) */
+	size_t key_len;
+	const char *raw_key; /* its JSON text with the quotes, NULL when made by a rule */
+	size_t raw_key_len;
+	ocirl_node *val;
+} ocirl_member;
+
+struct ocirl_node {
+	ocirl_node_type type;
+	bool flag;       /* BOOL: its value; INT: above INT64_MAX (read u); STRING: holds a \u0000 */
+	const char *raw; /* STRING, INT, DOUBLE: the text as read (a string with its quotes); NULL when made */
+	size_t raw_len;
+	union {
+		struct {
+			const char *s; /* decoded, NUL-terminated */
+			size_t len;
+		} str;
+		int64_t i; /* INT, unless flag */
+		uint64_t u; /* INT with flag */
+		struct {
+			ocirl_node **items;
+			size_t n, cap;
+		} arr;
+		struct {
+			ocirl_member *m;
+			size_t n, cap;
+		} obj;
+	};
+};
+
+/* ---- the arena ---- */
+
+/* A new empty tree (no root yet); NULL when out of memory. */
+ocirl_tree *ocirl__tree_new(void);
+/* Frees the tree and every node in it; NULL is allowed. */
+void ocirl__tree_free(ocirl_tree *t);
+/* size bytes from the arena, aligned for any node; NULL when out of memory. */
+void *ocirl__tree_alloc(ocirl_tree *t, size_t size);
+/* A NUL-terminated copy of s[0..n) in the arena. */
+char *ocirl__tree_strndup(ocirl_tree *t, const char *s, size_t n);
+ocirl_node *ocirl__tree_root(const ocirl_tree *t);
+void ocirl__tree_set_root(ocirl_tree *t, ocirl_node *root);
+
+/* ---- making nodes (NULL when out of memory) ---- */
+ocirl_node *ocirl__node_new(ocirl_tree *t, ocirl_node_type type);
+ocirl_node *ocirl__node_new_string(ocirl_tree *t, const char *s); /* copies s */
+ocirl_node *ocirl__node_new_int(ocirl_tree *t, int64_t v);
+ocirl_node *ocirl__node_new_uint(ocirl_tree *t, uint64_t v);
+
+/* ---- reading ---- */
+
+static inline bool ocirl__node_is(const ocirl_node *n, ocirl_node_type type)
+{
+	return n && n->type == type;
+}
+
+/* The member key of obj, or NULL (also when obj is NULL or not an object).
+ * JSON null comes back as a node of type OCIRL_NODE_NULL. */
+ocirl_node *ocirl__node_get(const ocirl_node *obj, const char *key);
+/* Its index in obj->obj.m, or -1. */
+long ocirl__node_find(const ocirl_node *obj, const char *key);
+/* The number of items of an array (0 for anything else). */
+static inline size_t ocirl__node_len(const ocirl_node *arr)
+{
+	return ocirl__node_is(arr, OCIRL_NODE_ARRAY) ? arr->arr.n : 0;
+}
+static inline ocirl_node *ocirl__node_at(const ocirl_node *arr, size_t i)
+{
+	return i < ocirl__node_len(arr) ? arr->arr.items[i] : NULL;
+}
+/* The value of a string node, or NULL. */
+static inline const char *ocirl__node_str(const ocirl_node *n)
+{
+	return ocirl__node_is(n, OCIRL_NODE_STRING) ? n->str.s : NULL;
+}
+/* Deep equality: objects regardless of member order, numbers by value
+ * (doubles by their text). */
+bool ocirl__node_equal(const ocirl_node *a, const ocirl_node *b);
+
+/* ---- changing (-1 when out of memory) ---- */
+
+/* Sets obj.key to val: in its place when key is there, else at the end. */
+int ocirl__node_set(ocirl_tree *t, ocirl_node *obj, const char *key, ocirl_node *val);
+/* Removes obj.key; false when it was not there. */
+bool ocirl__node_del(ocirl_node *obj, const char *key);
+int ocirl__node_append(ocirl_tree *t, ocirl_node *arr, ocirl_node *val);
+void ocirl__node_remove_at(ocirl_node *arr, size_t i);
+
+/* ---- text (lib/json.c) ---- */
+
+/* Parses data as ocirl_config_parse() documents into a new tree *out. Its
+ * strings and numbers point at their text in data (raw), which must outlive
+ * the tree. */
+int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char *name, ocirl_error **err);
+/* Writes the tree at root as ocirl_config_serialize() does; what has raw text
+ * is written as read. size_hint: the expected size (the input's). */
+int ocirl__json_write(char **out, size_t *out_len, const ocirl_node *root, ocirl_style style, const char *indent,
+		      int final_newline, size_t size_hint, ocirl_error **err);
+
+/* ---- the rules (lib/convert.c) ---- */
+
+/* ocirl_config_convert() on a tree: config is its root object. */
+int ocirl__tree_convert(ocirl_changes *changes, ocirl_tree *t, ocirl_node *config, const ocirl_context *ctx,
+			ocirl_error **err);
+
+#endif
