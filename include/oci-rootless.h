@@ -150,7 +150,9 @@ typedef struct {
 	int64_t uid;
 	int64_t gid;
 	/** The user whose subordinate ids are looked up (by name and by
-	 *  number); NULL means the name of uid in the password database. */
+	 *  number); NULL means the name of uid in /etc/passwd, else (the
+	 *  shared library only, not the static programs) in the password
+	 *  database through NSS. Entries by number match either way. */
 	const char *user_name;
 	/** Default /etc/subuid and /etc/subgid. */
 	const char *subuid_path;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -44,23 +45,24 @@ int ocirl_cgroups_parse(ocirl_cgroups *out, const char *name)
 /* The kernel's names in /proc/self/limits and the OCI names, index for index. */
 static const struct {
 	const char *proc, *oci;
+	int resource; /* for getrlimit() */
 } rlimits[OCIRL_N_RLIMITS] = {
-	{ "Max cpu time", "RLIMIT_CPU" },
-	{ "Max file size", "RLIMIT_FSIZE" },
-	{ "Max data size", "RLIMIT_DATA" },
-	{ "Max stack size", "RLIMIT_STACK" },
-	{ "Max core file size", "RLIMIT_CORE" },
-	{ "Max resident set", "RLIMIT_RSS" },
-	{ "Max processes", "RLIMIT_NPROC" },
-	{ "Max open files", "RLIMIT_NOFILE" },
-	{ "Max locked memory", "RLIMIT_MEMLOCK" },
-	{ "Max address space", "RLIMIT_AS" },
-	{ "Max file locks", "RLIMIT_LOCKS" },
-	{ "Max pending signals", "RLIMIT_SIGPENDING" },
-	{ "Max msgqueue size", "RLIMIT_MSGQUEUE" },
-	{ "Max nice priority", "RLIMIT_NICE" },
-	{ "Max realtime priority", "RLIMIT_RTPRIO" },
-	{ "Max realtime timeout", "RLIMIT_RTTIME" },
+	{ "Max cpu time", "RLIMIT_CPU", RLIMIT_CPU },
+	{ "Max file size", "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "Max data size", "RLIMIT_DATA", RLIMIT_DATA },
+	{ "Max stack size", "RLIMIT_STACK", RLIMIT_STACK },
+	{ "Max core file size", "RLIMIT_CORE", RLIMIT_CORE },
+	{ "Max resident set", "RLIMIT_RSS", RLIMIT_RSS },
+	{ "Max processes", "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "Max open files", "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "Max locked memory", "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "Max address space", "RLIMIT_AS", RLIMIT_AS },
+	{ "Max file locks", "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "Max pending signals", "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "Max msgqueue size", "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "Max nice priority", "RLIMIT_NICE", RLIMIT_NICE },
+	{ "Max realtime priority", "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "Max realtime timeout", "RLIMIT_RTTIME", RLIMIT_RTTIME },
 };
 
 int ocirl__rlimit_index(const char *type)
@@ -257,6 +259,7 @@ void ocirl_context_free(ocirl_context *ctx)
 	free(ctx->cg_path);
 	free(ctx->cg_controllers);
 	free(ctx->source_root);
+	free(ctx->cgroup_root);
 	free(ctx);
 }
 
@@ -265,7 +268,56 @@ const ocirl_mappings *ocirl_context_mappings(const ocirl_context *ctx)
 	return ctx ? ctx->maps : NULL;
 }
 
-int ocirl_context_new(ocirl_context **out, const ocirl_options *opts, ocirl_error **err)
+void ocirl__context_load(ocirl_context *ctx, unsigned facts)
+{
+	facts &= ~ctx->loaded;
+	ctx->loaded |= facts;
+	if (facts & OCIRL_FACT_OOM) {
+		_cleanup_free_ char *oom = read_fact(ctx->proc_self, "oom_score_adj");
+		if (oom) {
+			char *end;
+			long v = strtol(oom, &end, 10);
+			if (end != oom && (*end == '\n' || *end == '\0') && v >= -1000 && v <= 1000) {
+				ctx->oom_known = true;
+				ctx->oom_score_adj = (int)v;
+			}
+		}
+	}
+	if ((facts & OCIRL_FACT_LIMITS) && strcmp(ctx->proc_self, "/proc/self") == 0) {
+		/* our own: getrlimit() tells the same as /proc/self/limits, cheaper */
+		for (int i = 0; i < OCIRL_N_RLIMITS; i++) {
+			struct rlimit rl;
+			if (getrlimit(rlimits[i].resource, &rl) < 0)
+				continue;
+			ctx->hard_known[i] = true;
+			ctx->hard[i] = rl.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_max;
+		}
+	} else if (facts & OCIRL_FACT_LIMITS) {
+		_cleanup_free_ char *limits = read_fact(ctx->proc_self, "limits");
+		if (limits)
+			ocirl__limits_parse(limits, ctx->hard, ctx->hard_known);
+	}
+	if (facts & OCIRL_FACT_MQUEUE) {
+		_cleanup_free_ char *mountinfo = read_fact(ctx->proc_self, "mountinfo");
+		if (mountinfo)
+			ctx->mqueue_mounted = ocirl__mountinfo_is(mountinfo, "/dev/mqueue", "mqueue");
+	}
+	if (facts & OCIRL_FACT_NS) {
+		const char *names[] = { "ns/pid", "ns/ipc", "ns/net" };
+		ocirl_ns_id *ids[] = { &ctx->ns_pid, &ctx->ns_ipc, &ctx->ns_net };
+		for (int i = 0; i < 3; i++) {
+			_cleanup_free_ char *p = join(ctx->proc_self, names[i]);
+			if (p)
+				*ids[i] = ocirl__ns_id(p);
+		}
+	}
+	if (facts & OCIRL_FACT_NET_OWNER)
+		ctx->net_owned_by_own_userns = net_owned_by_own_userns(ctx->proc_self);
+	if ((facts & OCIRL_FACT_CGROUP) && ctx->cgroups == OCIRL_CGROUPS_AUTO)
+		read_cgroup(ctx, ctx->cgroup_root);
+}
+
+int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned facts, ocirl_error **err)
 {
 	ocirl_options defaults = OCIRL_OPTIONS_INIT;
 	if (!opts)
@@ -284,37 +336,19 @@ int ocirl_context_new(ocirl_context **out, const ocirl_options *opts, ocirl_erro
 		return ocirl__error_nomem(err);
 	}
 	ctx->proc_self = strdup(opts->proc_self_path ? opts->proc_self_path : "/proc/self");
-	if (!ctx->proc_self) {
+	ctx->cgroup_root = strdup(opts->cgroup_root ? opts->cgroup_root : "/sys/fs/cgroup");
+	if (!ctx->proc_self || !ctx->cgroup_root) {
 		ocirl_context_free(ctx);
 		return ocirl__error_nomem(err);
 	}
-
-	_cleanup_free_ char *oom = read_fact(ctx->proc_self, "oom_score_adj");
-	if (oom) {
-		char *end;
-		long v = strtol(oom, &end, 10);
-		if (end != oom && (*end == '\n' || *end == '\0') && v >= -1000 && v <= 1000) {
-			ctx->oom_known = true;
-			ctx->oom_score_adj = (int)v;
-		}
-	}
-	_cleanup_free_ char *limits = read_fact(ctx->proc_self, "limits");
-	if (limits)
-		ocirl__limits_parse(limits, ctx->hard, ctx->hard_known);
-	_cleanup_free_ char *mountinfo = read_fact(ctx->proc_self, "mountinfo");
-	if (mountinfo)
-		ctx->mqueue_mounted = ocirl__mountinfo_is(mountinfo, "/dev/mqueue", "mqueue");
-
-	const char *names[] = { "ns/pid", "ns/ipc", "ns/net" };
-	ocirl_ns_id *ids[] = { &ctx->ns_pid, &ctx->ns_ipc, &ctx->ns_net };
-	for (int i = 0; i < 3; i++) {
-		_cleanup_free_ char *p = join(ctx->proc_self, names[i]);
-		if (p)
-			*ids[i] = ocirl__ns_id(p);
-	}
-	ctx->net_owned_by_own_userns = net_owned_by_own_userns(ctx->proc_self);
-	if (ctx->cgroups == OCIRL_CGROUPS_AUTO)
-		read_cgroup(ctx, opts->cgroup_root ? opts->cgroup_root : "/sys/fs/cgroup");
+	ocirl__context_load(ctx, facts);
 	*out = ctx;
 	return 0;
+}
+
+int ocirl_context_new(ocirl_context **out, const ocirl_options *opts, ocirl_error **err)
+{
+	/* every fact now: the context is not changed afterwards, and may be
+	 * shared by conversions in several threads */
+	return ocirl__context_new(out, opts, OCIRL_FACT_ALL, err);
 }

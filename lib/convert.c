@@ -67,12 +67,22 @@ static int check_member_at(ocirl_node *obj, const char *key, ocirl_node_type t, 
 			   ocirl_error **err)
 {
 	ocirl_node *v = member(obj, key);
-	if (v && !ocirl__node_is(v, t)) {
+	if (v && (!ocirl__node_is(v, t) || has_nul(v))) {
 		char place[64];
 		snprintf(place, sizeof(place), "%s[%zu]", array, i);
 		return check_member(obj, key, t, place, err);
 	}
 	return 0;
+}
+
+/* The context with the given facts of the caller read: each is read when a
+ * rule first needs it (ocirl_buffer_convert() starts with none; a context
+ * from ocirl_context_new() has them all, and is not changed here). */
+static const ocirl_context *with(const ocirl_context *ctx, unsigned facts)
+{
+	if ((ctx->loaded & facts) != facts)
+		ocirl__context_load((ocirl_context *)ctx, facts); /* allocated, never const */
+	return ctx;
 }
 
 static int nomem(ocirl_error **err)
@@ -135,6 +145,11 @@ static int check_config(ocirl_node *config, ocirl_error **err)
 	ocirl_node *nss = member(linux_, "namespaces");
 	for (size_t i = 0, n = nss ? ocirl__node_len(nss) : 0; i < n; i++) {
 		ocirl_node *ns = ocirl__node_at(nss, i);
+		ocirl_node *type = member(ns, "type"), *path_node = member(ns, "path");
+		const char *p = ocirl__node_str(path_node);
+		if (ocirl__node_is(ns, OCIRL_NODE_OBJECT) && ocirl__node_is(type, OCIRL_NODE_STRING) && !has_nul(type) &&
+		    (!path_node || (p && !has_nul(path_node))) && !(strcmp(type->str.s, "user") == 0 && p && *p))
+			continue; /* the common case: fine, and no place to write */
 		char place[64];
 		snprintf(place, sizeof(place), "linux.namespaces[%zu]", i);
 		if (!ns || !ocirl__node_is(ns, OCIRL_NODE_OBJECT))
@@ -211,6 +226,11 @@ static int check_config(ocirl_node *config, ocirl_error **err)
 	ocirl_node *rlimits = member(process, "rlimits");
 	for (size_t i = 0, n = rlimits ? ocirl__node_len(rlimits) : 0; i < n; i++) {
 		ocirl_node *rl = ocirl__node_at(rlimits, i);
+		ocirl_node *type = member(rl, "type"), *hard = member(rl, "hard"), *soft = member(rl, "soft");
+		uint64_t u;
+		if (ocirl__node_is(rl, OCIRL_NODE_OBJECT) && ocirl__node_is(type, OCIRL_NODE_STRING) && !has_nul(type) &&
+		    (!hard || get_uint(hard, UINT64_MAX, &u)) && (!soft || get_uint(soft, UINT64_MAX, &u)))
+			continue; /* the common case: fine, and no place to write */
 		char place[64];
 		snprintf(place, sizeof(place), "process.rlimits[%zu]", i);
 		if (!rl || !ocirl__node_is(rl, OCIRL_NODE_OBJECT))
@@ -398,7 +418,7 @@ typedef enum {
 	NS_OTHER,       /* a path naming another one (or one we cannot compare) */
 } ns_kind;
 
-static ns_kind namespace_kind(ocirl_node *linux_, const char *type, const ocirl_ns_id *caller)
+static ns_kind namespace_kind(ocirl_node *linux_, const char *type, const ocirl_context *ctx)
 {
 	ocirl_node *nss = member(linux_, "namespaces");
 	for (size_t i = 0, n = nss ? ocirl__node_len(nss) : 0; i < n; i++) {
@@ -409,8 +429,11 @@ static ns_kind namespace_kind(ocirl_node *linux_, const char *type, const ocirl_
 			continue;
 		if (!path || !*path)
 			return NS_NEW;
+		const ocirl_ns_id *caller = type[0] == 'p' ? &with(ctx, OCIRL_FACT_NS)->ns_pid
+					  : type[0] == 'i' ? &with(ctx, OCIRL_FACT_NS)->ns_ipc
+							   : &with(ctx, OCIRL_FACT_NS)->ns_net;
 		ocirl_ns_id id = ocirl__ns_id(path);
-		return caller && caller->known && id.known && id.dev == caller->dev && id.ino == caller->ino ? NS_CALLER
+		return caller->known && id.known && id.dev == caller->dev && id.ino == caller->ino ? NS_CALLER
 													 : NS_OTHER;
 	}
 	return NS_CALLER;
@@ -493,10 +516,11 @@ static bool is_sys_bind(ocirl_node *m, ocirl_node *bind)
 static int rule_sys(ocirl_tree *t, ocirl_changes *changes, ocirl_node *config, ocirl_node *linux_,
 		    const ocirl_context *ctx, ocirl_error **err)
 {
-	ns_kind net = namespace_kind(linux_, "network", &ctx->ns_net);
+	ns_kind net = namespace_kind(linux_, "network", ctx);
 	if (net == NS_NEW)
 		return 0; /* a fresh sysfs mounts fine in a network namespace the container's user namespace owns */
-	if (ctx->maps->mode == OCIRL_MODE_INHERIT && net == NS_CALLER && ctx->net_owned_by_own_userns)
+	if (ctx->maps->mode == OCIRL_MODE_INHERIT && net == NS_CALLER &&
+	    with(ctx, OCIRL_FACT_NET_OWNER)->net_owned_by_own_userns)
 		return 0; /* the caller's user namespace, which the container keeps, owns its network namespace */
 
 	static const char reason[] = "the container has no network namespace of its own, and a fresh "
@@ -714,7 +738,9 @@ static int rule_cgroups(ocirl_changes *changes, ocirl_node *linux_, const ocirl_
 	if (ctx->cgroups == OCIRL_CGROUPS_KEEP)
 		return 0;
 	int r;
-	if (ctx->cgroups == OCIRL_CGROUPS_DROP || !ctx->cg_delegated) {
+	if (!ocirl__node_get(linux_, "resources") && !ocirl__node_get(linux_, "cgroupsPath"))
+		return 0; /* nothing to look at: the caller's cgroup is not read */
+	if (ctx->cgroups == OCIRL_CGROUPS_DROP || !with(ctx, OCIRL_FACT_CGROUP)->cg_delegated) {
 		if ((r = drop_member(changes, linux_, "resources", "linux.resources", why_no_cgroup, err)) < 0 ||
 		    (r = drop_member(changes, linux_, "cgroupsPath", "linux.cgroupsPath", why_no_cgroup_path, err)) < 0)
 			return r;
@@ -812,7 +838,7 @@ static int rule_oom_score_adj(ocirl_tree *t, ocirl_changes *changes, ocirl_node 
 {
 	ocirl_node *process = member(config, "process");
 	ocirl_node *oom = member(process, "oomScoreAdj");
-	if (!oom || !ctx->oom_known)
+	if (!oom || !with(ctx, OCIRL_FACT_OOM)->oom_known)
 		return 0;
 	int64_t v = oom->flag ? INT64_MAX : oom->i; /* above INT64_MAX: as high as can be */
 	if (v >= ctx->oom_score_adj)
@@ -843,7 +869,7 @@ static int rule_rlimits(ocirl_tree *t, ocirl_changes *changes, ocirl_node *confi
 		ocirl_node *rl = ocirl__node_at(rlimits, i);
 		const char *type = member_string(rl, "type");
 		int idx = ocirl__rlimit_index(type);
-		if (idx < 0 || !ctx->hard_known[idx])
+		if (idx < 0 || !with(ctx, OCIRL_FACT_LIMITS)->hard_known[idx])
 			continue; /* an unknown type, or a limit we could not read */
 		uint64_t max = ctx->hard[idx], hard = 0, soft = 0;
 		bool has_hard = get_uint(member(rl, "hard"), UINT64_MAX, &hard);
@@ -950,20 +976,27 @@ static int rule_shared_pid_ipc(ocirl_tree *t, ocirl_changes *changes, ocirl_node
 	if (!mounts)
 		return 0;
 	int r;
-	if (namespace_kind(linux_, "pid", &ctx->ns_pid) == NS_CALLER &&
+	if (namespace_kind(linux_, "pid", ctx) == NS_CALLER &&
 	    (r = replace_mounts(t, changes, mounts, "/proc", "proc", true,
 				"the container shares the caller's pid namespace, and a fresh procfs needs a pid "
 				"namespace its user namespace owns",
 				err)) < 0)
 		return r;
-	if (namespace_kind(linux_, "ipc", &ctx->ns_ipc) != NS_CALLER)
+	if (namespace_kind(linux_, "ipc", ctx) != NS_CALLER)
 		return 0;
 	static const char why_ipc[] = "the container shares the caller's ipc namespace, and a fresh mqueue or "
 				      "shm needs an ipc namespace its user namespace owns";
-	if ((r = replace_mounts(t, changes, mounts, "/dev/mqueue", "mqueue", ctx->mqueue_mounted,
-				ctx->mqueue_mounted ? why_ipc
-						    : "the container shares the caller's ipc namespace, whose mqueue "
-						      "cannot be mounted anew, and the caller has no /dev/mqueue to bind",
+	/* whether the caller has an mqueue to bind is read only for a config with an mqueue mount */
+	bool has_mqueue = false;
+	for (size_t i = 0; i < ocirl__node_len(mounts) && !has_mqueue; i++)
+		has_mqueue = ocirl__node_str(member(ocirl__node_at(mounts, i), "type")) &&
+			     strcmp(ocirl__node_str(member(ocirl__node_at(mounts, i), "type")), "mqueue") == 0;
+	bool bind = has_mqueue && with(ctx, OCIRL_FACT_MQUEUE)->mqueue_mounted;
+	if (has_mqueue &&
+	    (r = replace_mounts(t, changes, mounts, "/dev/mqueue", "mqueue", bind,
+				bind ? why_ipc
+				     : "the container shares the caller's ipc namespace, whose mqueue cannot be mounted "
+				       "anew, and the caller has no /dev/mqueue to bind",
 				err)) < 0)
 		return r;
 	return replace_mounts(t, changes, mounts, "/dev/shm", "tmpfs", true, why_ipc, err);
@@ -1004,7 +1037,7 @@ static int rule_sysctl(ocirl_tree *t, ocirl_changes *changes, ocirl_node *linux_
 	ocirl_node *sysctl = member(linux_, "sysctl");
 	if (!sysctl)
 		return 0;
-	if (namespace_kind(linux_, "network", &ctx->ns_net) == NS_CALLER)
+	if (namespace_kind(linux_, "network", ctx) == NS_CALLER)
 		return remove_keys_where(changes, sysctl, is_net_sysctl, NULL, "linux.sysctl",
 					 "the container shares the caller's network namespace, whose sysctls it may not set",
 					 err);
@@ -1088,9 +1121,14 @@ static int rule_locked_flags(ocirl_tree *t, ocirl_changes *changes, ocirl_node *
 		if (!is_bind(m) || !source || source[0] != '/')
 			continue;
 		char path[4096];
-		int plen = snprintf(path, sizeof(path), "%s%s", ctx->source_root ? ctx->source_root : "", source);
+		const char *root = ctx->source_root ? ctx->source_root : "";
+		size_t rlen = strlen(root), slen = strlen(source);
+		if (rlen + slen >= sizeof(path))
+			continue; /* too long to look up: left alone */
+		memcpy(path, root, rlen);
+		memcpy(path + rlen, source, slen + 1);
 		struct statvfs sv;
-		if (plen < 0 || (size_t)plen >= sizeof(path) || statvfs(path, &sv) < 0)
+		if (statvfs(path, &sv) < 0)
 			continue; /* a source that does not exist is left alone */
 		const char *dest = member_string(m, "destination");
 		ocirl_node *opts = member(m, "options");

@@ -119,11 +119,19 @@ void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...)
 int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max, ocirl_error **err)
 {
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+	bool known = fstat(fd, &st) == 0;
+	if (known && S_ISDIR(st.st_mode))
 		return ocirl__error_set(err, OCIRL_ERROR_IO, EISDIR, "%s: %s", name, strerror(EISDIR));
+	/* A regular file is read into a buffer of its size (and one byte to
+	 * see the end); a pipe or a /proc file (size 0) into 4 KiB, doubled as
+	 * needed. Untouched memory costs page faults on every container start. */
+	size_t first = 4096;
+	if (known && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < max)
+		first = (size_t)st.st_size + 1;
 	ocirl_buf b = { 0 };
 	for (;;) {
-		ocirl__buf_reserve(&b, 65536);
+		if (!b.data || b.cap - b.len - 1 == 0)
+			ocirl__buf_reserve(&b, b.data ? b.len : first);
 		if (b.failed) {
 			free(b.data);
 			return ocirl__error_nomem(err);

@@ -23,6 +23,40 @@ static const char *const mode_names[] = {
 	[OCIRL_MODE_INHERIT] = "inherit",
 };
 
+bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	char line[1024];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n");
+		bool whole = line[n] == '\n' || feof(f);
+		line[n] = '\0';
+		/* NAME:PASSWORD:UID:... */
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *end = NULL;
+		if (whole && c1 && c2 && c1 != line && (size_t)(c1 - line) < size && c2[1] >= '0' && c2[1] <= '9') {
+			errno = 0;
+			unsigned long long v = strtoull(c2 + 1, &end, 10);
+			if (errno == 0 && *end == ':' && v == uid) {
+				memcpy(buf, line, (size_t)(c1 - line));
+				buf[c1 - line] = '\0';
+				found = true;
+			}
+		}
+		/* the rest of a line longer than the buffer is skipped */
+		if (!whole) {
+			int c;
+			do
+				c = fgetc(f);
+			while (c != EOF && c != '\n');
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 const char *ocirl_mode_name(ocirl_mode mode)
 {
 	if ((unsigned)mode < sizeof(mode_names) / sizeof(mode_names[0]))
@@ -465,10 +499,19 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 	case OCIRL_MODE_SUBID: {
 		bool sub = mode == OCIRL_MODE_SUBID;
 		const char *user_name = opts->user_name;
+		char name[OCIRL_USER_NAME_MAX + 1];
 		if (sub && !user_name) {
-			struct passwd *pw = getpwuid((uid_t)uid);
-			if (pw)
-				user_name = pw->pw_name;
+			if (ocirl__passwd_name(name, sizeof(name), "/etc/passwd", (uint32_t)uid))
+				user_name = name;
+#ifndef OCIRL_NO_NSS
+			/* The shared library also asks NSS (LDAP, sssd); the static
+			 * programs cannot load NSS modules safely, and use the file. */
+			else {
+				struct passwd *pw = getpwuid((uid_t)uid);
+				if (pw)
+					user_name = pw->pw_name;
+			}
+#endif
 		}
 		r = mappings_for_id(&res->uid, &res->n_uid, (uint32_t)uid, sub,
 				    opt_path(opts->subuid_path, "/etc/subuid"), user_name, (uint32_t)uid, "uid",

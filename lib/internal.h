@@ -86,6 +86,11 @@ int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t
 /* ---- ids ---- */
 /* True when id lies inside [container_id, container_id + size) of one of the mappings. */
 bool ocirl__mappings_cover(const ocirl_id_mapping *m, size_t n, uint64_t id);
+/* The longest user name looked up in the password file. */
+#define OCIRL_USER_NAME_MAX 255
+/* The name of uid in a passwd-format file (/etc/passwd) into buf; false when
+ * not found (or the name does not fit in size bytes with its NUL). */
+bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid);
 /* Writes "C:H:S,C:H:S" into b. */
 void ocirl__mappings_format(ocirl_buf *b, const ocirl_id_mapping *m, size_t n);
 
@@ -120,7 +125,30 @@ struct ocirl_context {
 	char *cg_controllers; /* its cgroup.controllers, " memory pids " */
 
 	char *source_root; /* bind sources are looked up under it (NULL: /) */
+	char *cgroup_root; /* where cgroup v2 is mounted (/sys/fs/cgroup) */
+
+	unsigned loaded; /* the OCIRL_FACT_* read so far */
 };
+
+/* The caller's facts, each read from /proc/self (or the cgroup tree) only
+ * when loaded: the first reads of /proc/self cost more than the conversion
+ * of a small config. */
+enum {
+	OCIRL_FACT_OOM = 1 << 0,       /* oom_known, oom_score_adj */
+	OCIRL_FACT_LIMITS = 1 << 1,    /* hard_known, hard */
+	OCIRL_FACT_MQUEUE = 1 << 2,    /* mqueue_mounted */
+	OCIRL_FACT_NS = 1 << 3,        /* ns_pid, ns_ipc, ns_net */
+	OCIRL_FACT_NET_OWNER = 1 << 4, /* net_owned_by_own_userns */
+	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_delegated, cg_path, cg_controllers */
+	OCIRL_FACT_ALL = (1 << 6) - 1,
+};
+
+/* A context with the given facts read; the others are read by
+ * ocirl__context_load() when a rule needs them (lib/convert.c). */
+int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned facts, ocirl_error **err);
+/* Reads the facts not read yet. Changes ctx: a context made with fewer than
+ * all facts must not be shared between threads. */
+void ocirl__context_load(ocirl_context *ctx, unsigned facts);
 
 /* "RLIMIT_NOFILE" -> its index in ctx->hard, or -1. */
 int ocirl__rlimit_index(const char *type);

@@ -140,11 +140,39 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
 	return n;
 }
 
+/* JSON's white space. */
+static const bool is_space[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1 };
+
 /* Bytes that end a run of plain ASCII in a JSON string: control characters,
  * '"', '\\' and the start of a UTF-8 sequence. */
 static const unsigned char special[256] = {
 	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
 };
+
+/* The first byte at or after i that ends a run of plain ASCII in a string
+ * (or len). Eight bytes at a time where the machine is little-endian: a
+ * byte b is flagged when b >= 0x80, b < 0x20, b == '"' or b == '\\' (the
+ * classic "has a zero byte" tests; the lowest flag is always a true one). */
+static size_t skip_plain(const char *d, size_t i, size_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	while (len - i >= 8) {
+		uint64_t w, q, b;
+		memcpy(&w, d + i, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		uint64_t m = (w & high) | ((w - ones * 0x20) & ~w & high) | ((q - ones) & ~q & high) |
+			     ((b - ones) & ~b & high);
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < len && !special[(unsigned char)d[i]])
+		i++;
+	return i;
+}
 
 /* Scans the string at s->i, checking it and decoding its value into
  * s->sval / s->slen (no copy when it has no escape). */
@@ -156,8 +184,7 @@ static int scan_string(scanner *s, bool key)
 	s->str.len = 0;
 	for (;;) {
 		/* the common case: plain ASCII */
-		while (s->i < s->len && !special[(unsigned char)d[s->i]])
-			s->i++;
+		s->i = skip_plain(d, s->i, s->len);
 		if (s->i >= s->len)
 			return scan_fail(s, s->len, "unexpected end of input in a string (truncated?)");
 		unsigned char c = (unsigned char)d[s->i];
@@ -421,8 +448,12 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 	enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, COLON, COMMA_OR_END, DONE } st = VALUE;
 	int r = 0;
 	for (;;) {
-		while (s.i < len && (data[s.i] == ' ' || data[s.i] == '\t' || data[s.i] == '\n' || data[s.i] == '\r'))
-			s.i++;
+		{
+			size_t i = s.i;
+			while (i < len && is_space[(unsigned char)data[i]])
+				i++;
+			s.i = i;
+		}
 		if (s.i == len) {
 			if (st == DONE)
 				break;
@@ -529,7 +560,8 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 					val->raw = data + at;
 					val->raw_len = s.i - at;
 					val->str.len = s.slen;
-					val->flag = memchr(s.sval, '\0', s.slen) != NULL;
+					/* only an escape (\u0000) can put a NUL in a string */
+					val->flag = s.sval != data + at + 1 && memchr(s.sval, '\0', s.slen) != NULL;
 					if (!(val->str.s = ocirl__tree_strndup(t, s.sval, s.slen)))
 						val = NULL;
 				}
@@ -838,7 +870,8 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 	int r = ocirl__json_parse(&t, data, len, name, err);
 	if (r < 0)
 		return r;
-	r = ocirl_context_new(&ctx, opts, err);
+	/* the caller's facts are read as the rules need them (lib/convert.c) */
+	r = ocirl__context_new(&ctx, opts, 0, err);
 	if (r < 0)
 		goto done;
 	r = ocirl__tree_convert(changes, t, ocirl__tree_root(t), ctx, err);

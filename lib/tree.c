@@ -9,19 +9,6 @@
  * allocations, a huge one a few dozen. */
 #define BLOCK_MIN ((size_t)8 << 10)
 #define BLOCK_MAX ((size_t)4 << 20)
-#define ALIGN_TO (sizeof(void *) > sizeof(uint64_t) ? sizeof(void *) : sizeof(uint64_t))
-
-typedef struct block {
-	struct block *next;
-	size_t size, used;
-	_Alignas(16) unsigned char data[];
-} block;
-
-struct ocirl_tree {
-	block *head; /* the block being filled; older ones follow */
-	size_t next_size;
-	ocirl_node *root;
-};
 
 ocirl_tree *ocirl__tree_new(void)
 {
@@ -35,17 +22,17 @@ void ocirl__tree_free(ocirl_tree *t)
 {
 	if (!t)
 		return;
-	for (block *b = t->head, *next; b; b = next) {
+	for (ocirl_tree_block *b = t->head, *next; b; b = next) {
 		next = b->next;
 		free(b);
 	}
 	free(t);
 }
 
-void *ocirl__tree_alloc(ocirl_tree *t, size_t size)
+void *ocirl__tree_alloc_slow(ocirl_tree *t, size_t size)
 {
-	size = (size + ALIGN_TO - 1) & ~(ALIGN_TO - 1);
-	block *b = t->head;
+	size = (size + OCIRL_TREE_ALIGN - 1) & ~(OCIRL_TREE_ALIGN - 1);
+	ocirl_tree_block *b = t->head;
 	if (b && b->size - b->used >= size) {
 		void *p = b->data + b->used;
 		b->used += size;
@@ -56,7 +43,7 @@ void *ocirl__tree_alloc(ocirl_tree *t, size_t size)
 	size_t want = t->next_size;
 	if (size > want / 4) {
 		/* a big piece gets a block of its own, behind the current one */
-		block *big = malloc(sizeof(block) + size);
+		ocirl_tree_block *big = malloc(sizeof(ocirl_tree_block) + size);
 		if (!big)
 			return NULL;
 		big->size = big->used = size;
@@ -69,7 +56,7 @@ void *ocirl__tree_alloc(ocirl_tree *t, size_t size)
 		}
 		return big->data;
 	}
-	block *nb = malloc(sizeof(block) + want);
+	ocirl_tree_block *nb = malloc(sizeof(ocirl_tree_block) + want);
 	if (!nb)
 		return NULL;
 	nb->size = want;
@@ -79,16 +66,6 @@ void *ocirl__tree_alloc(ocirl_tree *t, size_t size)
 	if (t->next_size < BLOCK_MAX)
 		t->next_size *= 2;
 	return nb->data;
-}
-
-char *ocirl__tree_strndup(ocirl_tree *t, const char *s, size_t n)
-{
-	char *d = ocirl__tree_alloc(t, n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
 }
 
 ocirl_node *ocirl__tree_root(const ocirl_tree *t)
@@ -145,10 +122,10 @@ long ocirl__node_find(const ocirl_node *obj, const char *key)
 {
 	if (!ocirl__node_is(obj, OCIRL_NODE_OBJECT))
 		return -1;
-	size_t len = strlen(key);
+	/* keys hold no NUL: comparing C strings is exact */
 	for (size_t i = 0; i < obj->obj.n; i++) {
-		const ocirl_member *m = &obj->obj.m[i];
-		if (m->key_len == len && memcmp(m->key, key, len) == 0)
+		const char *k = obj->obj.m[i].key;
+		if (k[0] == key[0] && strcmp(k, key) == 0)
 			return (long)i;
 	}
 	return -1;

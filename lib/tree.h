@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "oci-rootless.h"
 
@@ -75,10 +76,46 @@ struct ocirl_node {
 ocirl_tree *ocirl__tree_new(void);
 /* Frees the tree and every node in it; NULL is allowed. */
 void ocirl__tree_free(ocirl_tree *t);
+/* The arena's blocks (the struct is here so that allocating inlines). */
+typedef struct ocirl_tree_block {
+	struct ocirl_tree_block *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+} ocirl_tree_block;
+
+struct ocirl_tree {
+	ocirl_tree_block *head; /* the block being filled; older ones follow */
+	size_t next_size;
+	ocirl_node *root;
+};
+
+#define OCIRL_TREE_ALIGN ((size_t)8)
+
+void *ocirl__tree_alloc_slow(ocirl_tree *t, size_t size);
+
 /* size bytes from the arena, aligned for any node; NULL when out of memory. */
-void *ocirl__tree_alloc(ocirl_tree *t, size_t size);
+static inline void *ocirl__tree_alloc(ocirl_tree *t, size_t size)
+{
+	ocirl_tree_block *b = t->head;
+	size_t n = (size + OCIRL_TREE_ALIGN - 1) & ~(OCIRL_TREE_ALIGN - 1);
+	if (b && n >= size && b->size - b->used >= n) {
+		void *p = b->data + b->used;
+		b->used += n;
+		return p;
+	}
+	return ocirl__tree_alloc_slow(t, size);
+}
+
 /* A NUL-terminated copy of s[0..n) in the arena. */
-char *ocirl__tree_strndup(ocirl_tree *t, const char *s, size_t n);
+static inline char *ocirl__tree_strndup(ocirl_tree *t, const char *s, size_t n)
+{
+	char *d = ocirl__tree_alloc(t, n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
 ocirl_node *ocirl__tree_root(const ocirl_tree *t);
 void ocirl__tree_set_root(ocirl_tree *t, ocirl_node *root);
 

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "oci-rootless.h"
 
@@ -88,7 +87,7 @@ static void usage(FILE *f)
 		"      --max-size N    refuse an input larger than N bytes (default %zu)\n"
 		"\n"
 		"  -h, --help          show this help\n"
-		"  -V, --version       show the versions of oci-rootless and json-c\n"
+		"  -V, --version       show the version of oci-rootless\n"
 		"\n"
 		"Exit status:\n"
 		"  0  success (with --check: no change needed)\n"
@@ -286,7 +285,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V':
-			printf("oci-rootless %s\njson-c %s\n", ocirl_version(), json_c_version());
+			printf("oci-rootless %s\n", ocirl_version());
 			return EXIT_OK;
 		case ':':
 			if (strncmp(argv[optind - 1], "--", 2) == 0)

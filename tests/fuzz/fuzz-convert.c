@@ -5,7 +5,10 @@
  * subid with a narrow gid map, inherit), the output style and the caller's
  * facts (see context_for); the rest is the config. Properties checked
  * beyond "no crash, no leak": a converted config converts to the same bytes
- * with no change reported, and the output parses again.
+ * with no change reported, the output parses again, and the public json-c
+ * API (ocirl_config_parse/_convert/_serialize) accepts and refuses the same
+ * inputs as the library's own tree (what ocirl_buffer_convert() and the
+ * programs use) and gives the same JSON value.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "tree.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -48,17 +52,19 @@ static void context_for(ocirl_context *ctx, unsigned char selector)
 	ctx->cg_path = (char *)"/user.slice/user-1000.slice";
 	ctx->cg_controllers = (char *)" cpu memory pids ";
 	ctx->source_root = (char *)"/nonexistent"; /* no file system lookups while fuzzing */
+	ctx->loaded = OCIRL_FACT_ALL; /* the facts above, none read from /proc */
 }
 
-/* Converts text; returns the output (malloc'd) or NULL on an error of the input. */
+/* Converts text with the library's tree; returns the output (malloc'd) or
+ * NULL on an error of the input. */
 static char *convert_once(const char *text, size_t len, const ocirl_context *m, int style, size_t *n_changes,
 			  size_t *out_len)
 {
-	struct json_object *config = NULL;
+	ocirl_tree *t = NULL;
 	ocirl_error *err = NULL;
 	ocirl_changes *changes = NULL;
 	char *out = NULL;
-	if (ocirl_config_parse(&config, text, len, "fuzz", &err) < 0) {
+	if (ocirl__json_parse(&t, text, len, "fuzz", &err) < 0) {
 		if (!err || !err->message)
 			abort(); /* every error carries a message */
 		ocirl_error_free(err);
@@ -66,12 +72,12 @@ static char *convert_once(const char *text, size_t len, const ocirl_context *m, 
 	}
 	if (ocirl_changes_new(&changes) < 0)
 		abort();
-	if (ocirl_config_convert(changes, config, m, &err) < 0) {
+	if (ocirl__tree_convert(changes, t, ocirl__tree_root(t), m, &err) < 0) {
 		if (!err || !err->message || (err->kind != OCIRL_ERROR_INPUT && err->kind != OCIRL_ERROR_UNSUPPORTED))
 			abort();
 		ocirl_error_free(err);
-	} else if (ocirl_config_serialize(&out, out_len, config, style ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY,
-					  NULL, 1, &err) < 0) {
+	} else if (ocirl__json_write(&out, out_len, ocirl__tree_root(t), style ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY,
+				     NULL, 1, len, &err) < 0) {
 		abort(); /* writing a tree cannot fail but for memory */
 	}
 	*n_changes = ocirl_changes_count(changes);
@@ -79,8 +85,41 @@ static char *convert_once(const char *text, size_t len, const ocirl_context *m, 
 		if (!ocirl_changes_where(changes, i) || !ocirl_changes_message(changes, i))
 			abort();
 	ocirl_changes_free(changes);
+	ocirl__tree_free(t);
+	return out;
+}
+
+/* The same through the public json-c API; *refused when the input or the
+ * conversion was refused. */
+static char *convert_jsonc(const char *text, size_t len, const ocirl_context *m, bool *refused)
+{
+	struct json_object *config = NULL;
+	ocirl_error *err = NULL;
+	char *out = NULL;
+	size_t out_len;
+	*refused = true;
+	if (ocirl_config_parse(&config, text, len, "fuzz", &err) < 0 || ocirl_config_convert(NULL, config, m, &err) < 0) {
+		ocirl_error_free(err);
+		json_object_put(config);
+		return NULL;
+	}
+	*refused = false;
+	if (ocirl_config_serialize(&out, &out_len, config, OCIRL_STYLE_COMPACT, NULL, 0, &err) < 0)
+		abort();
 	json_object_put(config);
 	return out;
+}
+
+/* Whether two JSON texts hold the same value. */
+static bool same_value(const char *a, size_t alen, const char *b, size_t blen)
+{
+	ocirl_tree *x = NULL, *y = NULL;
+	if (ocirl__json_parse(&x, a, alen, "a", NULL) < 0 || ocirl__json_parse(&y, b, blen, "b", NULL) < 0)
+		abort(); /* both were written by the library */
+	bool same = ocirl__node_equal(ocirl__tree_root(x), ocirl__tree_root(y));
+	ocirl__tree_free(x);
+	ocirl__tree_free(y);
+	return same;
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -93,6 +132,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	int style = (data[0] / 4) % 2;
 	size_t n1 = 0, n2 = 0, len1 = 0, len2 = 0;
 	char *out1 = convert_once((const char *)data + 1, size - 1, m, style, &n1, &len1);
+	bool refused;
+	char *viajc = convert_jsonc((const char *)data + 1, size - 1, m, &refused);
+	if (refused != !out1 || (out1 && !same_value(out1, len1, viajc, strlen(viajc)))) {
+		fprintf(stderr, "the json-c API and the tree differ:\n%s\n---\n%s\n", out1 ? out1 : "(refused)",
+			viajc ? viajc : "(refused)");
+		abort();
+	}
+	free(viajc);
 	if (!out1)
 		return 0;
 	char *out2 = convert_once(out1, len1, m, style, &n2, &len2);

@@ -143,6 +143,19 @@ int main(void)
 	ok(ocirl_context_new(&ctx, &real, &err) == 0 && ctx->oom_known && ctx->hard_known[nofile] && ctx->ns_pid.known &&
 		   ctx->ns_net.known,
 	   "the real /proc/self gives oom_score_adj, limits and namespaces");
+	/* For the real /proc/self the limits come from getrlimit(): the same
+	 * as /proc/self/limits says. */
+	char *text = NULL;
+	size_t tlen;
+	uint64_t proc_hard[OCIRL_N_RLIMITS] = { 0 };
+	bool proc_known[OCIRL_N_RLIMITS] = { 0 };
+	if (ocirl__file_read(&text, &tlen, "/proc/self/limits", 65536, NULL) == 0)
+		ocirl__limits_parse(text, proc_hard, proc_known);
+	free(text);
+	int same = ctx != NULL;
+	for (int i = 0; same && i < OCIRL_N_RLIMITS; i++)
+		same = proc_known[i] && ctx->hard_known[i] && proc_hard[i] == ctx->hard[i];
+	ok(same, "the real /proc/self: getrlimit() gives the hard limits /proc/self/limits shows, all 16");
 	ocirl_context_free(ctx);
 
 	ocirl_cgroups cgv;

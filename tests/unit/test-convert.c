@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests: each conversion rule on small configs, with its explanation. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/statvfs.h>
 
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "tree.h"
 #include "tap.h"
 
 /* single-like mappings: uid 0 -> 1000 and 1..65536 -> 100000...; gid 0 -> 1000 only */
@@ -14,7 +16,7 @@ static ocirl_id_mapping uids[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
 static ocirl_id_mapping gids[] = { { 0, 1000, 1 } };
 static ocirl_mappings maps = { OCIRL_MODE_SUBID, uids, 2, gids, 1 };
 /* A context whose caller facts are all unknown, and cgroups dropped. */
-static ocirl_context ctx = { .maps = &maps, .cgroups = OCIRL_CGROUPS_DROP };
+static ocirl_context ctx = { .maps = &maps, .cgroups = OCIRL_CGROUPS_DROP, .loaded = OCIRL_FACT_ALL };
 /* The context the next conversions use. */
 static const ocirl_context *cur = &ctx;
 
@@ -97,6 +99,87 @@ static void check_error(const char *in, const char *want, const char *what)
 	is_str(ex, "", "%s: no change reported", what);
 	free(out);
 	free(ex);
+}
+
+
+/* Converts in with a context that reads the caller's facts from proc_self
+ * only as the rules need them (as ocirl_buffer_convert() makes it); returns
+ * the compact result and, in *loaded, the facts that were read. */
+static char *convert_lazily(const char *in, const char *proc_self, unsigned *loaded)
+{
+	ocirl_options opts = OCIRL_OPTIONS_INIT;
+	opts.mode = OCIRL_MODE_SINGLE;
+	opts.uid = 1000;
+	opts.gid = 1000;
+	opts.proc_self_path = proc_self;
+	opts.cgroups = OCIRL_CGROUPS_AUTO;
+	opts.cgroup_root = "/nonexistent";
+	ocirl_context *c = NULL;
+	ocirl_tree *t = NULL;
+	ocirl_error *err = NULL;
+	char *out = NULL;
+	size_t len;
+	if (ocirl__context_new(&c, &opts, 0, &err) < 0 || ocirl__json_parse(&t, in, strlen(in), "t", &err) < 0 ||
+	    ocirl__tree_convert(NULL, t, ocirl__tree_root(t), c, &err) < 0 ||
+	    ocirl__json_write(&out, &len, ocirl__tree_root(t), OCIRL_STYLE_COMPACT, NULL, 0, 0, &err) < 0)
+		abort();
+	*loaded = c->loaded;
+	ocirl__tree_free(t);
+	ocirl_context_free(c);
+	return out;
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		abort();
+}
+
+/* The caller's facts are read only when a rule needs them: the first reads
+ * of /proc/self cost more than converting a small config. */
+static void test_lazy_facts(void)
+{
+	char dir[] = "/tmp/ocirl-lazy-XXXXXX";
+	if (!mkdtemp(dir))
+		abort();
+	put_file(dir, "oom_score_adj", "100\n");
+	put_file(dir, "limits", "Limit                     Soft Limit           Hard Limit           Units     \n"
+				"Max open files            1024                 4096                 files     \n");
+	put_file(dir, "mountinfo", "30 1 0:25 / /dev/mqueue rw,relatime shared:14 - mqueue mqueue rw\n");
+	unsigned loaded;
+	char *out = convert_lazily("{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+				   dir, &loaded);
+	is_int(loaded, 0, "lazy facts: a config no fact-reading rule applies to reads none of /proc/self");
+	free(out);
+	out = convert_lazily("{\"process\":{\"oomScoreAdj\":-5},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", dir,
+			     &loaded);
+	is_int(loaded, OCIRL_FACT_OOM, "lazy facts: oomScoreAdj reads oom_score_adj only");
+	ok(out && strstr(out, "\"oomScoreAdj\":100") != NULL, "lazy facts: and raises it to the fact read: %s", out);
+	free(out);
+	out = convert_lazily("{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":9999,\"soft\":9999}]},"
+			     "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+			     dir, &loaded);
+	is_int(loaded, OCIRL_FACT_LIMITS, "lazy facts: rlimits read limits only");
+	ok(out && strstr(out, "\"hard\":4096,\"soft\":4096") != NULL, "lazy facts: and lower them to the fact read: %s", out);
+	free(out);
+	out = convert_lazily("{\"mounts\":[{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}],"
+			     "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+			     dir, &loaded);
+	is_int(loaded, OCIRL_FACT_MQUEUE, "lazy facts: an mqueue mount with the caller's ipc namespace reads mountinfo only");
+	ok(out && strstr(out, "\"type\":\"bind\",\"source\":\"/dev/mqueue\"") != NULL,
+	   "lazy facts: and binds the caller's mqueue: %s", out);
+	free(out);
+	out = convert_lazily("{\"linux\":{\"resources\":{\"memory\":{\"limit\":1}},\"namespaces\":[{\"type\":\"network\"}]}}",
+			     dir, &loaded);
+	is_int(loaded, OCIRL_FACT_CGROUP, "lazy facts: resources with --cgroups auto read the caller's cgroup only");
+	free(out);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		abort();
 }
 
 int main(void)
@@ -246,7 +329,7 @@ int main(void)
 	static ocirl_mappings inh = { OCIRL_MODE_INHERIT, rk, 2, rk, 2 };
 	static ocirl_mappings sgl_u = { OCIRL_MODE_SINGLE, uids, 1, gids, 1 };
 	static ocirl_mappings uns = { OCIRL_MODE_USERNS, rk, 2, gids, 1 };
-	ocirl_context fx = { .maps = &inh, .cgroups = OCIRL_CGROUPS_DROP };
+	ocirl_context fx = { .maps = &inh, .cgroups = OCIRL_CGROUPS_DROP, .loaded = OCIRL_FACT_ALL };
 	cur = &fx;
 
 	/* mode inherit */
@@ -486,5 +569,6 @@ int main(void)
 	check(in, "{\"linux\":{}}", "linux.resources: removed|linux.cgroupsPath: removed",
 	      "rule 5 auto without delegation (cgroup v1): everything goes");
 	cur = &ctx;
+	test_lazy_facts();
 	return done_testing();
 }
