@@ -402,7 +402,7 @@ static int close_container(scanner *s, ocirl_tree *t, scratch *sc, frame *top)
 	ocirl_node *c = top->node;
 	if (c->type == OCIRL_NODE_OBJECT) {
 		size_t n = sc->n - top->start;
-		const ocirl_member *src = sc->m + top->start;
+		const ocirl_member *src = n ? sc->m + top->start : NULL; /* no arithmetic on NULL */
 		bool nomem = false;
 		const ocirl_member *rep = repeated_key(src, n, &nomem);
 		if (nomem)
