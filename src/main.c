@@ -78,7 +78,7 @@ static void usage(FILE *f)
 		"      --subuid FILE   subordinate uids (default /etc/subuid)\n"
 		"      --subgid FILE   subordinate gids (default /etc/subgid)\n"
 		"      --user NAME     the user whose subordinate ids are used (default: the\n"
-		"                      name of the uid; ranges given by number always count)\n"
+		"                      uid's name in /etc/passwd; ranges by number always count)\n"
 		"      --proc-self DIR the caller's /proc/self: maps, oom_score_adj, limits,\n"
 		"                      cgroup, mountinfo, ns/ (default /proc/self)\n"
 		"      --cgroup-root DIR  the cgroup v2 mount (default /sys/fs/cgroup)\n"

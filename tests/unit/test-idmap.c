@@ -240,6 +240,34 @@ int main(void)
 	ok(!ocirl__mappings_cover(cover, 2, 65537), "id 65537 is not mapped");
 	ok(!ocirl__mappings_cover(cover, 1, 5), "id 5 is not mapped by 0:1000:1");
 
+	/* The user's name for mode subid, from a passwd file (the static programs ask no NSS). */
+	char longname[1600];
+	memset(longname, 'y', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	char passwd[4096];
+	snprintf(passwd, sizeof(passwd),
+		 "root:x:0:0:root:/root:/bin/bash\n"
+		 "# a comment\n"
+		 "broken line without colons\n"
+		 "%s:x:1001:1001::/:/bin/sh\n" /* longer than a line buffer: skipped whole */
+		 "nouid:x::1002::/:/bin/sh\n"
+		 "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n"
+		 "alice2:x:1000:1000::/:/bin/sh\n"
+		 "bob:x:10000:10000::/:/bin/sh",
+		 longname);
+	const char *pw = file("passwd", passwd);
+	char name[OCIRL_USER_NAME_MAX + 1];
+	ok(ocirl__passwd_name(name, sizeof(name), pw, 1000) && strcmp(name, "alice") == 0,
+	   "passwd: uid 1000 is alice (the first line with it)");
+	ok(ocirl__passwd_name(name, sizeof(name), pw, 10000) && strcmp(name, "bob") == 0,
+	   "passwd: the last line needs no newline");
+	ok(ocirl__passwd_name(name, sizeof(name), pw, 0) && strcmp(name, "root") == 0, "passwd: uid 0 is root");
+	ok(!ocirl__passwd_name(name, sizeof(name), pw, 1001), "passwd: a name too long for the buffer is not found");
+	ok(!ocirl__passwd_name(name, sizeof(name), pw, 1002), "passwd: a line without a uid matches nothing");
+	ok(!ocirl__passwd_name(name, sizeof(name), pw, 100), "passwd: an unknown uid is not found");
+	ok(!ocirl__passwd_name(name, 4, pw, 1000), "passwd: a name that does not fit in size is not found");
+	ok(!ocirl__passwd_name(name, sizeof(name), "/nonexistent/passwd", 0), "passwd: no file, no name");
+
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	(void)!system(cmd);
