@@ -334,8 +334,11 @@ enum {
  *  the mappings for opts, converts and serializes into a new buffer *out of
  *  *out_len bytes (free() it). Unless flags say otherwise the output looks
  *  like the input: a one-line input gives one line, an indented one keeps
- *  its indent unit, and a final newline is kept or not as in the input.
- *  When changes is not NULL, the changes are added to it. */
+ *  its indent unit, and a final newline is kept or not as in the input;
+ *  keys, strings and numbers no rule changed are written byte for byte as
+ *  read (escapes too). When changes is not NULL, the changes are added to
+ *  it. This is the fast path: no json-c tree is built, and each of the
+ *  caller's facts is read only if a rule needs it for this config. */
 OCIRL_EXPORT int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes,
 				      const char *data, size_t len, const char *name,
 				      const ocirl_options *opts, unsigned int flags,

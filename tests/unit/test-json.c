@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests: strict parsing with places, and faithful writing. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <json-c/json.h>
@@ -145,6 +146,73 @@ int main(void)
 	    "a repeated key (runc would merge, json-c would keep the last: neither can be judged safely)");
 	roundtrip("{\"a\": -0, \"b\": [-0.0, 0, -1]}", OCIRL_STYLE_COMPACT, NULL, 0, "{\"a\":-0,\"b\":[-0.0,0,-1]}",
 	      "-0 is written as read");
+
+
+	/* A repeated key in a big object (found by sorting): the place of the
+	 * first second occurrence in the text. */
+	{
+		ocirl_buf b = { 0 };
+		ocirl__buf_adds(&b, "{");
+		for (int i = 0; i < 40; i++)
+			ocirl__buf_printf(&b, "%s\"k%d\": %d", i ? ", " : "", i, i);
+		ocirl__buf_adds(&b, ",\n\"k7\": 1, \"k3\": 2, \"k7\": 3}");
+		bad(b.data, b.len, "c.json:2:1: invalid JSON: the key \"k7\" appears twice in this object",
+		    "a repeated key in an object of 43 keys, reported where it first repeats");
+		free(b.data);
+	}
+
+	/* Strings are scanned eight bytes at a time: a quote, a backslash, a
+	 * control character or a UTF-8 lead byte at every offset of a long string
+	 * is found where it is. */
+	{
+		static const char *const specials[] = { "\\\"", "\\\\", "\\n", "\xc3\xa9", "\\u00e9" };
+		static const char *const decoded[] = { "\"", "\\", "\n", "\xc3\xa9", "\xc3\xa9" };
+		int good = 0, total = 0;
+		for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++)
+			for (int off = 0; off < 20; off++) {
+				char in[128], want[64];
+				snprintf(in, sizeof(in), "{\"k\": \"%.*s%s%.*s\"}", off, "abcdefghijklmnopqrstuvwxyz", specials[k],
+					 19 - off, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+				snprintf(want, sizeof(want), "%.*s%s%.*s", off, "abcdefghijklmnopqrstuvwxyz", decoded[k], 19 - off,
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+				struct json_object *o = NULL;
+				struct json_object *v = NULL;
+				total++;
+				if (ocirl_config_parse(&o, in, strlen(in), "c.json", NULL) == 0 &&
+				    json_object_object_get_ex(o, "k", &v) && strcmp(json_object_get_string(v), want) == 0)
+					good++;
+				json_object_put(o);
+			}
+		is_int(good, total, "strings with an escape or UTF-8 at each of 20 offsets decode exactly");
+		int refused = 0;
+		for (int off = 0; off < 20; off++) {
+			char in[128];
+			snprintf(in, sizeof(in), "{\"k\": \"%.*s\x01%.*s\"}", off, "abcdefghijklmnopqrstuvwxyz", 19 - off,
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+			struct json_object *o = NULL;
+			ocirl_error *err = NULL;
+			char want[80];
+			snprintf(want, sizeof(want), "c.json:1:%d: invalid JSON: control character in a string (it must be escaped)",
+				 8 + off);
+			if (ocirl_config_parse(&o, in, strlen(in), "c.json", &err) < 0 && strcmp(err->message, want) == 0)
+				refused++;
+			ocirl_error_free(err);
+			json_object_put(o);
+		}
+		is_int(refused, 20, "a raw control character at each of 20 offsets is refused at its column");
+	}
+
+	/* ocirl_buffer_convert writes what no rule changed as it was read. */
+	convert_buf("{\"process\": {\"args\": [\"a\\/b\", \"\\u00e9\\t\"], \"n\": 1.50e3, \"m\": -0}, \"x\\u0041\": 1,\n"
+		    "\"linux\": {\"namespaces\": [{\"type\": \"network\"}, {\"type\": \"user\"}], "
+		    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], "
+		    "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}",
+		    OCIRL_CONVERT_COMPACT,
+		    "{\"process\":{\"args\":[\"a\\/b\",\"\\u00e9\\t\"],\"n\":1.50e3,\"m\":-0},\"x\\u0041\":1,"
+		    "\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"user\"}],"
+		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}",
+		    "keys, strings and numbers are copied as written, escapes too");
 
 	/* The whole conversion keeps the input's indent and final newline. */
 	const char *tail = "\"linux\": {\"namespaces\": [{\"type\": \"network\"}, {\"type\": \"user\"}], "
