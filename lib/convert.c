@@ -19,14 +19,15 @@
 
 /* ---- small helpers over the tree (tree.h) ---- */
 
-/* The member key of obj, with JSON null read as absent. */
-static ocirl_node *member(const ocirl_node *obj, const char *key)
+/* The member key of obj, with JSON null read as absent. Always inlined: the
+ * keys are literals, whose length the compiler then knows. */
+static inline __attribute__((always_inline)) ocirl_node *member(const ocirl_node *obj, const char *key)
 {
 	ocirl_node *v = ocirl__node_get(obj, key);
 	return v && v->type != OCIRL_NODE_NULL ? v : NULL;
 }
 
-static const char *member_string(ocirl_node *obj, const char *key)
+static inline __attribute__((always_inline)) const char *member_string(ocirl_node *obj, const char *key)
 {
 	ocirl_node *v = member(obj, key);
 	return v ? ocirl__node_str(v) : NULL;

@@ -81,10 +81,8 @@ void ocirl__tree_set_root(ocirl_tree *t, ocirl_node *root)
 ocirl_node *ocirl__node_new(ocirl_tree *t, ocirl_node_type type)
 {
 	ocirl_node *n = ocirl__tree_alloc(t, sizeof(*n));
-	if (n) {
-		memset(n, 0, sizeof(*n));
-		n->type = type;
-	}
+	if (n)
+		*n = (ocirl_node){ .type = (uint8_t)type };
 	return n;
 }
 
@@ -116,25 +114,6 @@ ocirl_node *ocirl__node_new_uint(ocirl_tree *t, uint64_t v)
 		n->u = v;
 	}
 	return n;
-}
-
-long ocirl__node_find(const ocirl_node *obj, const char *key)
-{
-	if (!ocirl__node_is(obj, OCIRL_NODE_OBJECT))
-		return -1;
-	/* keys hold no NUL: comparing C strings is exact */
-	for (size_t i = 0; i < obj->obj.n; i++) {
-		const char *k = obj->obj.m[i].key;
-		if (k[0] == key[0] && strcmp(k, key) == 0)
-			return (long)i;
-	}
-	return -1;
-}
-
-ocirl_node *ocirl__node_get(const ocirl_node *obj, const char *key)
-{
-	long i = ocirl__node_find(obj, key);
-	return i < 0 ? NULL : obj->obj.m[i].val;
 }
 
 static bool number_equal(const ocirl_node *a, const ocirl_node *b)
@@ -188,11 +167,13 @@ bool ocirl__node_equal(const ocirl_node *a, const ocirl_node *b)
 }
 
 /* Room for one more item or member: the old array stays in the arena. */
-static void *grow(ocirl_tree *t, void *items, size_t n, size_t *cap, size_t size)
+static void *grow(ocirl_tree *t, void *items, uint32_t n, uint32_t *cap, size_t size)
 {
 	if (n < *cap)
 		return items;
-	size_t ncap = *cap ? *cap * 2 : 4;
+	if (*cap > UINT32_MAX / 2)
+		return NULL;
+	uint32_t ncap = *cap ? *cap * 2 : 4;
 	void *d = ocirl__tree_alloc(t, ncap * size);
 	if (!d)
 		return NULL;

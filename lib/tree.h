@@ -39,33 +39,35 @@ typedef enum {
 typedef struct ocirl_node ocirl_node;
 typedef struct ocirl_tree ocirl_tree;
 
+/* Sizes are 32-bit (a config is at most 2 GiB: ocirl__json_parse() refuses
+ * more), so that a node takes 32 bytes and a member 32. */
 typedef struct {
 	const char *key;     /* decoded, NUL-terminated (keys hold no \u0000) */
-	size_t key_len;
 	const char *raw_key; /* its JSON text with the quotes, NULL when made by a rule */
-	size_t raw_key_len;
 	ocirl_node *val;
+	uint32_t key_len;
+	uint32_t raw_key_len;
 } ocirl_member;
 
 struct ocirl_node {
-	ocirl_node_type type;
+	uint8_t type;    /* ocirl_node_type */
 	bool flag;       /* BOOL: its value; INT: above INT64_MAX (read u); STRING: holds a \u0000 */
+	uint32_t raw_len;
 	const char *raw; /* STRING, INT, DOUBLE: the text as read (a string with its quotes); NULL when made */
-	size_t raw_len;
 	union {
 		struct {
 			const char *s; /* decoded, NUL-terminated */
-			size_t len;
+			uint32_t len;
 		} str;
 		int64_t i; /* INT, unless flag */
 		uint64_t u; /* INT with flag */
 		struct {
 			ocirl_node **items;
-			size_t n, cap;
+			uint32_t n, cap;
 		} arr;
 		struct {
 			ocirl_member *m;
-			size_t n, cap;
+			uint32_t n, cap;
 		} obj;
 	};
 };
@@ -132,11 +134,28 @@ static inline bool ocirl__node_is(const ocirl_node *n, ocirl_node_type type)
 	return n && n->type == type;
 }
 
+/* The index of obj.key in obj->obj.m, or -1. Inline: the rules look up
+ * literal keys, whose length the compiler knows. */
+static inline __attribute__((always_inline)) long ocirl__node_find(const ocirl_node *obj, const char *key)
+{
+	if (!ocirl__node_is(obj, OCIRL_NODE_OBJECT))
+		return -1;
+	size_t len = strlen(key);
+	for (uint32_t i = 0; i < obj->obj.n; i++) {
+		const ocirl_member *m = &obj->obj.m[i];
+		if (m->key_len == len && m->key[0] == key[0] && memcmp(m->key, key, len) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
 /* The member key of obj, or NULL (also when obj is NULL or not an object).
  * JSON null comes back as a node of type OCIRL_NODE_NULL. */
-ocirl_node *ocirl__node_get(const ocirl_node *obj, const char *key);
-/* Its index in obj->obj.m, or -1. */
-long ocirl__node_find(const ocirl_node *obj, const char *key);
+static inline __attribute__((always_inline)) ocirl_node *ocirl__node_get(const ocirl_node *obj, const char *key)
+{
+	long i = ocirl__node_find(obj, key);
+	return i < 0 ? NULL : obj->obj.m[i].val;
+}
 /* The number of items of an array (0 for anything else). */
 static inline size_t ocirl__node_len(const ocirl_node *arr)
 {
