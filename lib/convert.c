@@ -124,6 +124,30 @@ static bool options_have(ocirl_node *opts, const char *opt)
 	return false;
 }
 
+/* ---- what the rules read ---- */
+
+/* Every member any rule (check_config() included) reads, below the root and
+ * in linux and process. The parser of ocirl_buffer_convert() keeps the other
+ * containers as text (OCIRL__PARSE_SKIP): a rule that starts reading another
+ * key must add it here. The fuzz target compares both parses. */
+bool ocirl__rules_read(const char *parent, const char *key)
+{
+	static const char *const root[] = { "linux", "mounts", "process", NULL };
+	static const char *const linux_[] = { "namespaces", "uidMappings", "gidMappings", "sysctl", "resources",
+					      "cgroupsPath", "netDevices", "intelRdt", NULL };
+	static const char *const process[] = { "user", "rlimits", "oomScoreAdj", NULL };
+	const char *const *keys = !parent			    ? root
+				  : strcmp(parent, "linux") == 0   ? linux_
+				  : strcmp(parent, "process") == 0 ? process
+								   : NULL;
+	if (!keys)
+		return true; /* not looked into: read whole */
+	for (; *keys; keys++)
+		if (strcmp(*keys, key) == 0)
+			return true;
+	return false;
+}
+
 /* ---- the check of the input ---- */
 
 static bool is_user_ns(ocirl_node *ns, const char **path)

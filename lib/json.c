@@ -259,7 +259,8 @@ static bool is_digit(char c)
 
 /* Scans the number at s->i into a new node: an INT when it is an integer in
  * [-2^63, 2^64), else a DOUBLE (a fraction, an exponent, -0) that keeps only
- * its text. Either way the text is kept, and written back as read. */
+ * its text. Either way the text is kept, and written back as read. With out
+ * NULL the number is only checked. */
 static int scan_number(scanner *s, ocirl_tree *t, ocirl_node **out)
 {
 	const char *d = s->data;
@@ -294,17 +295,21 @@ static int scan_number(scanner *s, ocirl_tree *t, ocirl_node **out)
 		while (s->i < s->len && is_digit(d[s->i]))
 			s->i++;
 	}
-	ocirl_node *n = ocirl__node_new(t, OCIRL_NODE_DOUBLE);
-	if (!n)
-		return ocirl__error_nomem(s->err);
-	n->raw = d + start;
-	n->raw_len = s->i - start;
 	if (integer) {
 		const char *limit = neg ? "9223372036854775808" : "18446744073709551615";
 		if (digits_cmp(d + digits, ndigits, limit) > 0)
 			return scan_fail(s, start,
 					 neg ? "integer below -9223372036854775808 cannot be kept exactly"
 					     : "integer above 18446744073709551615 cannot be kept exactly");
+	}
+	if (!out)
+		return 0; /* checked only: inside a subtree no rule reads */
+	ocirl_node *n = ocirl__node_new(t, OCIRL_NODE_DOUBLE);
+	if (!n)
+		return ocirl__error_nomem(s->err);
+	n->raw = d + start;
+	n->raw_len = (uint32_t)(s->i - start);
+	if (integer) {
 		uint64_t v = 0;
 		for (size_t k = digits; k < s->i; k++)
 			v = v * 10 + (uint64_t)(d[k] - '0'); /* in range: checked above */
@@ -343,10 +348,14 @@ static bool scratch_grow(void **p, size_t *cap, size_t size)
 	return true;
 }
 
-/* One open container of the parse: its node and where its members or items
+/* One open container of the parse: its node (NULL inside a subtree kept as
+ * text), whether it is an object, the key it is the value of (NULL in an
+ * array or inside a subtree kept as text), and where its members or items
  * start on the scratch stack. */
 typedef struct {
 	ocirl_node *node;
+	bool is_obj;
+	const char *key;
 	size_t start;
 } frame;
 
@@ -400,7 +409,7 @@ static const ocirl_member *repeated_key(const ocirl_member *m, size_t n, bool *n
 static int close_container(scanner *s, ocirl_tree *t, scratch *sc, frame *top)
 {
 	ocirl_node *c = top->node;
-	if (c->type == OCIRL_NODE_OBJECT) {
+	if (top->is_obj) {
 		size_t n = sc->n - top->start;
 		const ocirl_member *src = n ? sc->m + top->start : NULL; /* no arithmetic on NULL */
 		bool nomem = false;
@@ -409,8 +418,13 @@ static int close_container(scanner *s, ocirl_tree *t, scratch *sc, frame *top)
 			return ocirl__error_nomem(s->err);
 		if (rep) {
 			char what[160];
-			snprintf(what, sizeof(what), "the key \"%.100s\" appears twice in this object", rep->key);
+			snprintf(what, sizeof(what), "the key \"%.*s\" appears twice in this object",
+				 (int)(rep->key_len < 100 ? rep->key_len : 100), rep->key);
 			return scan_fail(s, (size_t)(rep->raw_key - s->data), what);
+		}
+		if (!c || c->type == OCIRL_NODE_RAW) { /* kept as text: its keys were only checked */
+			sc->n = top->start;
+			return 0;
 		}
 		if (n && !(c->obj.m = ocirl__tree_alloc(t, n * sizeof(ocirl_member))))
 			return ocirl__error_nomem(s->err);
@@ -418,7 +432,7 @@ static int close_container(scanner *s, ocirl_tree *t, scratch *sc, frame *top)
 			memcpy(c->obj.m, src, n * sizeof(ocirl_member));
 		c->obj.n = c->obj.cap = n;
 		sc->n = top->start;
-	} else {
+	} else if (c && c->type != OCIRL_NODE_RAW) {
 		size_t n = sc->n_items - top->start;
 		if (n && !(c->arr.items = ocirl__tree_alloc(t, n * sizeof(ocirl_node *))))
 			return ocirl__error_nomem(s->err);
@@ -439,12 +453,17 @@ static int close_container(scanner *s, ocirl_tree *t, scratch *sc, frame *top)
  * surrogate escapes made U+FFFD, a key cut at \u0000). Anything that could
  * not be kept exactly is refused here, with its line and column.
  */
-static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char *name, ocirl_error **err)
+static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char *name, unsigned flags,
+			ocirl_error **err)
 {
 	scanner s = { .data = data, .len = len, .name = name, .err = err };
 	frame stack[OCIRL_MAX_DEPTH];
 	scratch sc = { 0 };
 	size_t sp = 0;
+	/* Inside a subtree no rule reads (OCIRL__PARSE_SKIP): the values are
+	 * checked as everywhere, but no node is made; raw_node holds its text. */
+	ocirl_node *raw_node = NULL;
+	size_t raw_sp = 0; /* the depth of its container */
 	enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, COLON, COMMA_OR_END, DONE } st = VALUE;
 	int r = 0;
 	for (;;) {
@@ -452,6 +471,8 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 			size_t i = s.i;
 			while (i < len && is_space[(unsigned char)data[i]])
 				i++;
+			if (raw_node && i != s.i)
+				raw_node->flag = true; /* white space inside: not copied as is into one line */
 			s.i = i;
 		}
 		if (s.i == len) {
@@ -478,7 +499,7 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 			st = VALUE;
 			continue;
 		case COMMA_OR_END: {
-			bool in_obj = stack[sp - 1].node->type == OCIRL_NODE_OBJECT;
+			bool in_obj = stack[sp - 1].is_obj;
 			char close = in_obj ? '}' : ']';
 			if (c == ',') {
 				s.i++;
@@ -489,20 +510,12 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 				r = scan_fail(&s, s.i, in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
 				goto done;
 			}
-			s.i++;
-			if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
-				goto done;
-			st = sp ? COMMA_OR_END : DONE;
-			continue;
+			break; /* to the close below */
 		}
 		case KEY:
 		case KEY_OR_END: {
 			if (c == '}' && st == KEY_OR_END) {
-				s.i++;
-				if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
-					goto done;
-				st = sp ? COMMA_OR_END : DONE;
-				continue;
+				break; /* to the close below */
 			}
 			if (c != '"') {
 				r = scan_fail(&s, s.i, st == KEY ? "expected a key in double quotes (no trailing comma)"
@@ -517,13 +530,18 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 				goto done;
 			}
 			ocirl_member *m = &sc.m[sc.n];
-			if (!(m->key = ocirl__tree_strndup(t, s.sval, s.slen))) {
+			/* A key only checked for repeats may stay in the input, unless it
+			 * was decoded into the scanner's buffer, which the next string
+			 * overwrites. */
+			if (raw_node && s.sval != s.str.data)
+				m->key = s.sval;
+			else if (!(m->key = ocirl__tree_strndup(t, s.sval, s.slen))) {
 				r = ocirl__error_nomem(err);
 				goto done;
 			}
-			m->key_len = s.slen;
+			m->key_len = (uint32_t)s.slen;
 			m->raw_key = data + at;
-			m->raw_key_len = s.i - at;
+			m->raw_key_len = (uint32_t)(s.i - at);
 			m->val = NULL;
 			sc.n++;
 			st = COLON;
@@ -532,11 +550,7 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 		case VALUE:
 		case VALUE_OR_END: {
 			if (c == ']' && st == VALUE_OR_END) {
-				s.i++;
-				if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
-					goto done;
-				st = sp ? COMMA_OR_END : DONE;
-				continue;
+				break; /* to the close below */
 			}
 			if (sp == 0 && c != '{') {
 				r = scan_fail(&s, s.i, "expected a JSON object at the top level");
@@ -544,51 +558,64 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 			}
 			ocirl_node *val = NULL;
 			bool container = c == '{' || c == '[';
+			bool skip = raw_node != NULL; /* inside a subtree kept as text */
+			const char *key = sp && stack[sp - 1].is_obj && !skip ? sc.m[sc.n - 1].key : NULL;
 			if (container) {
 				if (sp == OCIRL_MAX_DEPTH) {
 					r = scan_fail(&s, s.i,
 						      "nested deeper than the limit of " OCIRL_STRINGIFY(OCIRL_MAX_DEPTH) " levels");
 					goto done;
 				}
-				val = ocirl__node_new(t, c == '{' ? OCIRL_NODE_OBJECT : OCIRL_NODE_ARRAY);
+				if (!skip && key && (flags & OCIRL__PARSE_SKIP) && sp <= 2 &&
+				    !ocirl__rules_read(sp == 2 ? stack[1].key : NULL, key)) {
+					/* no rule reads it: checked, kept as text */
+					if ((val = raw_node = ocirl__node_new(t, OCIRL_NODE_RAW)))
+						val->raw = data + s.i;
+					raw_sp = sp + 1;
+				} else if (!skip)
+					val = ocirl__node_new(t, c == '{' ? OCIRL_NODE_OBJECT : OCIRL_NODE_ARRAY);
 				s.i++;
 			} else if (c == '"') {
 				size_t at = s.i;
 				if ((r = scan_string(&s, false)) < 0)
 					goto done;
-				if ((val = ocirl__node_new(t, OCIRL_NODE_STRING))) {
+				if (!skip && (val = ocirl__node_new(t, OCIRL_NODE_STRING))) {
 					val->raw = data + at;
-					val->raw_len = s.i - at;
-					val->str.len = s.slen;
+					val->raw_len = (uint32_t)(s.i - at);
+					val->str.len = (uint32_t)s.slen;
 					/* only an escape (\u0000) can put a NUL in a string */
 					val->flag = s.sval != data + at + 1 && memchr(s.sval, '\0', s.slen) != NULL;
 					if (!(val->str.s = ocirl__tree_strndup(t, s.sval, s.slen)))
 						val = NULL;
 				}
 			} else if (c == '-' || is_digit(c)) {
-				if ((r = scan_number(&s, t, &val)) < 0)
+				if ((r = scan_number(&s, t, skip ? NULL : &val)) < 0)
 					goto done;
 			} else if (len - s.i >= 4 && memcmp(data + s.i, "true", 4) == 0) {
 				s.i += 4;
-				if ((val = ocirl__node_new(t, OCIRL_NODE_BOOL)))
+				if (!skip && (val = ocirl__node_new(t, OCIRL_NODE_BOOL)))
 					val->flag = true;
 			} else if (len - s.i >= 5 && memcmp(data + s.i, "false", 5) == 0) {
 				s.i += 5;
-				val = ocirl__node_new(t, OCIRL_NODE_BOOL);
+				if (!skip)
+					val = ocirl__node_new(t, OCIRL_NODE_BOOL);
 			} else if (len - s.i >= 4 && memcmp(data + s.i, "null", 4) == 0) {
 				s.i += 4;
-				val = ocirl__node_new(t, OCIRL_NODE_NULL);
+				if (!skip)
+					val = ocirl__node_new(t, OCIRL_NODE_NULL);
 			} else {
 				r = scan_fail(&s, s.i, "unexpected character (expected a value)");
 				goto done;
 			}
-			if (!val) {
+			if (!skip && !val) {
 				r = ocirl__error_nomem(err);
 				goto done;
 			}
-			if (sp == 0)
+			if (skip && val != raw_node) {
+				/* nothing to attach */
+			} else if (sp == 0)
 				ocirl__tree_set_root(t, val);
-			else if (stack[sp - 1].node->type == OCIRL_NODE_OBJECT)
+			else if (stack[sp - 1].is_obj)
 				sc.m[sc.n - 1].val = val;
 			else {
 				if (sc.n_items == sc.cap_items &&
@@ -599,14 +626,27 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 				sc.items[sc.n_items++] = val;
 			}
 			if (container) {
-				stack[sp].node = val;
-				stack[sp++].start = c == '{' ? sc.n : sc.n_items;
+				stack[sp] = (frame){ .node = skip && val != raw_node ? NULL : val,
+						     .is_obj = c == '{',
+						     .key = skip && val != raw_node ? NULL : key,
+						     .start = c == '{' ? sc.n : sc.n_items };
+				sp++;
 				st = c == '{' ? KEY_OR_END : VALUE_OR_END;
 			} else
 				st = COMMA_OR_END;
 			continue;
 		}
 		}
+		/* Only a closing bracket breaks out of the switch: the innermost
+		 * container ends at s.i. */
+		s.i++;
+		if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
+			goto done;
+		if (raw_node && sp + 1 == raw_sp) {
+			raw_node->raw_len = (uint32_t)(data + s.i - raw_node->raw);
+			raw_node = NULL;
+		}
+		st = sp ? COMMA_OR_END : DONE;
 	}
 	r = 0;
 done:
@@ -616,7 +656,8 @@ done:
 	return r;
 }
 
-int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char *name, ocirl_error **err)
+int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char *name, unsigned flags,
+		      ocirl_error **err)
 {
 	if (!name)
 		name = "<input>";
@@ -631,7 +672,7 @@ int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char
 	ocirl_tree *t = ocirl__tree_new();
 	if (!t)
 		return ocirl__error_nomem(err);
-	int r = parse_strict(t, data, len, name, err);
+	int r = parse_strict(t, data, len, name, flags, err);
 	if (r < 0) {
 		ocirl__tree_free(t);
 		return r;
@@ -759,6 +800,20 @@ static void put_value(writer *w, const ocirl_node *o, unsigned depth)
 		ocirl__buf_addc(b, ']');
 		break;
 	}
+	case OCIRL_NODE_RAW:
+		if (!w->pretty && !o->flag) {
+			ocirl__buf_add(b, o->raw, o->raw_len); /* one line already, as read */
+		} else {
+			ocirl_tree *t = NULL;
+			char *text = NULL;
+			if (ocirl__raw_parse(&t, &text, o) < 0)
+				b->failed = true;
+			else
+				put_value(w, ocirl__tree_root(t)->obj.m[0].val, depth);
+			ocirl__tree_free(t);
+			free(text);
+		}
+		break;
 	case OCIRL_NODE_OBJECT: {
 		size_t n = o->obj.n;
 		ocirl__buf_addc(b, '{');
@@ -780,6 +835,25 @@ static void put_value(writer *w, const ocirl_node *o, unsigned depth)
 		break;
 	}
 	}
+}
+
+int ocirl__raw_parse(ocirl_tree **out, char **text, const ocirl_node *node)
+{
+	/* {"v":TEXT}: the text was checked when it was read */
+	size_t n = node->raw_len + 6;
+	char *d = malloc(n);
+	if (!d)
+		return -ENOMEM;
+	memcpy(d, "{\"v\":", 5);
+	memcpy(d + 5, node->raw, node->raw_len);
+	d[n - 1] = '}';
+	int r = ocirl__json_parse(out, d, n, "raw", 0, NULL);
+	if (r < 0) {
+		free(d);
+		return r;
+	}
+	*text = d;
+	return 0;
 }
 
 int ocirl__json_write(char **out, size_t *out_len, const ocirl_node *root, ocirl_style style, const char *indent,
@@ -867,7 +941,13 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 	ocirl_tree *t = NULL;
 	ocirl_context *ctx = NULL;
 	_cleanup_free_ char *indent = NULL;
-	int r = ocirl__json_parse(&t, data, len, name, err);
+	/* The output looks like the input: one line stays one line, an indented
+	 * text keeps its indent unit, a final newline stays; flags override. */
+	bool compact = (flags & OCIRL_CONVERT_COMPACT) ||
+		       (!(flags & OCIRL_CONVERT_PRETTY) && is_one_line(data, len));
+	/* Written on one line, a container no rule reads is copied as read
+	 * (OCIRL__PARSE_SKIP); indented, it would have to be parsed again. */
+	int r = ocirl__json_parse(&t, data, len, name, compact ? OCIRL__PARSE_SKIP : 0, err);
 	if (r < 0)
 		return r;
 	/* the caller's facts are read as the rules need them (lib/convert.c) */
@@ -879,10 +959,6 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 		ocirl__error_prefix(err, "%s", name ? name : "<input>");
 		goto done;
 	}
-	/* The output looks like the input: one line stays one line, an indented
-	 * text keeps its indent unit, a final newline stays; flags override. */
-	bool compact = (flags & OCIRL_CONVERT_COMPACT) ||
-		       (!(flags & OCIRL_CONVERT_PRETTY) && is_one_line(data, len));
 	indent = compact ? NULL : detect_indent(data, len);
 	bool newline = len > 0 && data[len - 1] == '\n';
 	r = ocirl__json_write(out, out_len, ocirl__tree_root(t), compact ? OCIRL_STYLE_COMPACT : OCIRL_STYLE_PRETTY,

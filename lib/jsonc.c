@@ -51,6 +51,18 @@ static struct json_object *to_jsonc(const ocirl_node *n, bool *nomem)
 			}
 		}
 		break;
+	case OCIRL_NODE_RAW: {
+		/* not made by ocirl_config_parse(), which keeps no text: for completeness */
+		ocirl_tree *t = NULL;
+		char *text = NULL;
+		if (ocirl__raw_parse(&t, &text, n) == 0)
+			o = to_jsonc(ocirl__tree_root(t)->obj.m[0].val, nomem);
+		ocirl__tree_free(t);
+		free(text);
+		if (!o && !*nomem)
+			return NULL; /* a JSON null */
+		break;
+	}
 	case OCIRL_NODE_OBJECT:
 		if (!(o = json_object_new_object()))
 			break;
@@ -155,7 +167,7 @@ int ocirl_config_parse(struct json_object **out, const char *data, size_t len, c
 		       ocirl_error **err)
 {
 	ocirl_tree *t = NULL;
-	int r = ocirl__json_parse(&t, data, len, name, err);
+	int r = ocirl__json_parse(&t, data, len, name, 0, err);
 	if (r < 0)
 		return r;
 	bool nomem = false;

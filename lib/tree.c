@@ -154,6 +154,8 @@ bool ocirl__node_equal(const ocirl_node *a, const ocirl_node *b)
 			if (!ocirl__node_equal(a->arr.items[i], b->arr.items[i]))
 				return false;
 		return true;
+	case OCIRL_NODE_RAW:
+		return a->raw_len == b->raw_len && memcmp(a->raw, b->raw, a->raw_len) == 0;
 	case OCIRL_NODE_OBJECT:
 		if (a->obj.n != b->obj.n)
 			return false;

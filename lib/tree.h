@@ -34,6 +34,9 @@ typedef enum {
 	OCIRL_NODE_STRING,
 	OCIRL_NODE_ARRAY,
 	OCIRL_NODE_OBJECT,
+	/* A container no rule reads (see ocirl__rules_read()), checked but kept
+	 * as its text in raw; flag: the text holds white space between tokens. */
+	OCIRL_NODE_RAW,
 } ocirl_node_type;
 
 typedef struct ocirl_node ocirl_node;
@@ -185,16 +188,34 @@ void ocirl__node_remove_at(ocirl_node *arr, size_t i);
 
 /* ---- text (lib/json.c) ---- */
 
+/* Flags of ocirl__json_parse(). */
+enum {
+	/* Containers no rule reads (ocirl__rules_read()) are checked as
+	 * everything else but become OCIRL_NODE_RAW nodes, not trees: a
+	 * Docker or Podman config is half seccomp profile. */
+	OCIRL__PARSE_SKIP = 1 << 0,
+};
+
 /* Parses data as ocirl_config_parse() documents into a new tree *out. Its
  * strings and numbers point at their text in data (raw), which must outlive
  * the tree. */
-int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char *name, ocirl_error **err);
+int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char *name, unsigned flags,
+		      ocirl_error **err);
 /* Writes the tree at root as ocirl_config_serialize() does; what has raw text
  * is written as read. size_hint: the expected size (the input's). */
 int ocirl__json_write(char **out, size_t *out_len, const ocirl_node *root, ocirl_style style, const char *indent,
 		      int final_newline, size_t size_hint, ocirl_error **err);
 
 /* ---- the rules (lib/convert.c) ---- */
+
+/* Whether a rule reads the member key of the root object (parent NULL) or of
+ * the root's member parent; only "linux" and "process" are looked into. */
+bool ocirl__rules_read(const char *parent, const char *key);
+
+/* A tree of the raw text of node (OCIRL_NODE_RAW) into *out, whose root is
+ * an object with the value as its only member; free it with
+ * ocirl__tree_free(), and *text (which it points into) with free(). */
+int ocirl__raw_parse(ocirl_tree **out, char **text, const ocirl_node *node);
 
 /* ocirl_config_convert() on a tree: config is its root object. */
 int ocirl__tree_convert(ocirl_changes *changes, ocirl_tree *t, ocirl_node *config, const ocirl_context *ctx,

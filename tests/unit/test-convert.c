@@ -119,7 +119,7 @@ static char *convert_lazily(const char *in, const char *proc_self, unsigned *loa
 	ocirl_error *err = NULL;
 	char *out = NULL;
 	size_t len;
-	if (ocirl__context_new(&c, &opts, 0, &err) < 0 || ocirl__json_parse(&t, in, strlen(in), "t", &err) < 0 ||
+	if (ocirl__context_new(&c, &opts, 0, &err) < 0 || ocirl__json_parse(&t, in, strlen(in), "t", OCIRL__PARSE_SKIP, &err) < 0 ||
 	    ocirl__tree_convert(NULL, t, ocirl__tree_root(t), c, &err) < 0 ||
 	    ocirl__json_write(&out, &len, ocirl__tree_root(t), OCIRL_STYLE_COMPACT, NULL, 0, 0, &err) < 0)
 		abort();
