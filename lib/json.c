@@ -179,7 +179,16 @@ static size_t skip_plain(const char *d, size_t i, size_t len)
 static int scan_string(scanner *s, bool key)
 {
 	const char *d = s->data;
-	size_t start = ++s->i, run = start;
+	size_t start = s->i + 1, run = start;
+	/* the common case: plain ASCII up to the closing quote */
+	size_t end = skip_plain(d, start, s->len);
+	if (end < s->len && d[end] == '"') {
+		s->sval = d + start;
+		s->slen = end - start;
+		s->i = end + 1;
+		return 0;
+	}
+	s->i = end;
 	bool escaped = false;
 	s->str.len = 0;
 	for (;;) {
@@ -457,6 +466,7 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 			ocirl_error **err)
 {
 	scanner s = { .data = data, .len = len, .name = name, .err = err };
+	size_t i = 0; /* the place in data: s.i only around the scan_ functions, so that i can stay in a register */
 	frame stack[OCIRL_MAX_DEPTH];
 	scratch sc = { 0 };
 	size_t sp = 0;
@@ -467,47 +477,46 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 	enum { VALUE, VALUE_OR_END, KEY, KEY_OR_END, COLON, COMMA_OR_END, DONE } st = VALUE;
 	int r = 0;
 	for (;;) {
-		{
-			size_t i = s.i;
-			while (i < len && is_space[(unsigned char)data[i]])
+		if (i < len && is_space[(unsigned char)data[i]]) {
+			do
 				i++;
-			if (raw_node && i != s.i)
+			while (i < len && is_space[(unsigned char)data[i]]);
+			if (raw_node)
 				raw_node->flag = true; /* white space inside: not copied as is into one line */
-			s.i = i;
 		}
-		if (s.i == len) {
+		if (i == len) {
 			if (st == DONE)
 				break;
 			r = scan_fail(&s, len, "unexpected end of input (truncated?)");
 			goto done;
 		}
-		char c = data[s.i];
+		char c = data[i];
 		if (c == '\0') {
-			r = scan_fail(&s, s.i, "NUL byte");
+			r = scan_fail(&s, i, "NUL byte");
 			goto done;
 		}
 		switch (st) {
 		case DONE:
-			r = scan_fail(&s, s.i, "trailing data after the JSON object");
+			r = scan_fail(&s, i, "trailing data after the JSON object");
 			goto done;
 		case COLON:
 			if (c != ':') {
-				r = scan_fail(&s, s.i, "expected ':' after a key");
+				r = scan_fail(&s, i, "expected ':' after a key");
 				goto done;
 			}
-			s.i++;
+			i++;
 			st = VALUE;
 			continue;
 		case COMMA_OR_END: {
 			bool in_obj = stack[sp - 1].is_obj;
 			char close = in_obj ? '}' : ']';
 			if (c == ',') {
-				s.i++;
+				i++;
 				st = in_obj ? KEY : VALUE;
 				continue;
 			}
 			if (c != close) {
-				r = scan_fail(&s, s.i, in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
+				r = scan_fail(&s, i, in_obj ? "expected ',' or '}'" : "expected ',' or ']'");
 				goto done;
 			}
 			break; /* to the close below */
@@ -518,12 +527,12 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 				break; /* to the close below */
 			}
 			if (c != '"') {
-				r = scan_fail(&s, s.i, st == KEY ? "expected a key in double quotes (no trailing comma)"
+				r = scan_fail(&s, i, st == KEY ? "expected a key in double quotes (no trailing comma)"
 								 : "expected a key in double quotes or '}'");
 				goto done;
 			}
-			size_t at = s.i;
-			if ((r = scan_string(&s, true)) < 0)
+			size_t at = i;
+			if ((s.i = i, r = scan_string(&s, true), i = s.i, r) < 0)
 				goto done;
 			if (sc.n == sc.cap && !scratch_grow((void **)&sc.m, &sc.cap, sizeof(*sc.m))) {
 				r = ocirl__error_nomem(err);
@@ -541,7 +550,7 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 			}
 			m->key_len = (uint32_t)s.slen;
 			m->raw_key = data + at;
-			m->raw_key_len = (uint32_t)(s.i - at);
+			m->raw_key_len = (uint32_t)(i - at);
 			m->val = NULL;
 			sc.n++;
 			st = COLON;
@@ -553,7 +562,7 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 				break; /* to the close below */
 			}
 			if (sp == 0 && c != '{') {
-				r = scan_fail(&s, s.i, "expected a JSON object at the top level");
+				r = scan_fail(&s, i, "expected a JSON object at the top level");
 				goto done;
 			}
 			ocirl_node *val = NULL;
@@ -562,7 +571,7 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 			const char *key = sp && stack[sp - 1].is_obj && !skip ? sc.m[sc.n - 1].key : NULL;
 			if (container) {
 				if (sp == OCIRL_MAX_DEPTH) {
-					r = scan_fail(&s, s.i,
+					r = scan_fail(&s, i,
 						      "nested deeper than the limit of " OCIRL_STRINGIFY(OCIRL_MAX_DEPTH) " levels");
 					goto done;
 				}
@@ -570,18 +579,18 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 				    !ocirl__rules_read(sp == 2 ? stack[1].key : NULL, key)) {
 					/* no rule reads it: checked, kept as text */
 					if ((val = raw_node = ocirl__node_new(t, OCIRL_NODE_RAW)))
-						val->raw = data + s.i;
+						val->raw = data + i;
 					raw_sp = sp + 1;
 				} else if (!skip)
 					val = ocirl__node_new(t, c == '{' ? OCIRL_NODE_OBJECT : OCIRL_NODE_ARRAY);
-				s.i++;
+				i++;
 			} else if (c == '"') {
-				size_t at = s.i;
-				if ((r = scan_string(&s, false)) < 0)
+				size_t at = i;
+				if ((s.i = i, r = scan_string(&s, false), i = s.i, r) < 0)
 					goto done;
 				if (!skip && (val = ocirl__node_new(t, OCIRL_NODE_STRING))) {
 					val->raw = data + at;
-					val->raw_len = (uint32_t)(s.i - at);
+					val->raw_len = (uint32_t)(i - at);
 					val->str.len = (uint32_t)s.slen;
 					/* only an escape (\u0000) can put a NUL in a string */
 					val->flag = s.sval != data + at + 1 && memchr(s.sval, '\0', s.slen) != NULL;
@@ -589,22 +598,22 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 						val = NULL;
 				}
 			} else if (c == '-' || is_digit(c)) {
-				if ((r = scan_number(&s, t, skip ? NULL : &val)) < 0)
+				if ((s.i = i, r = scan_number(&s, t, skip ? NULL : &val), i = s.i, r) < 0)
 					goto done;
-			} else if (len - s.i >= 4 && memcmp(data + s.i, "true", 4) == 0) {
-				s.i += 4;
+			} else if (len - i >= 4 && memcmp(data + i, "true", 4) == 0) {
+				i += 4;
 				if (!skip && (val = ocirl__node_new(t, OCIRL_NODE_BOOL)))
 					val->flag = true;
-			} else if (len - s.i >= 5 && memcmp(data + s.i, "false", 5) == 0) {
-				s.i += 5;
+			} else if (len - i >= 5 && memcmp(data + i, "false", 5) == 0) {
+				i += 5;
 				if (!skip)
 					val = ocirl__node_new(t, OCIRL_NODE_BOOL);
-			} else if (len - s.i >= 4 && memcmp(data + s.i, "null", 4) == 0) {
-				s.i += 4;
+			} else if (len - i >= 4 && memcmp(data + i, "null", 4) == 0) {
+				i += 4;
 				if (!skip)
 					val = ocirl__node_new(t, OCIRL_NODE_NULL);
 			} else {
-				r = scan_fail(&s, s.i, "unexpected character (expected a value)");
+				r = scan_fail(&s, i, "unexpected character (expected a value)");
 				goto done;
 			}
 			if (!skip && !val) {
@@ -638,12 +647,12 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 		}
 		}
 		/* Only a closing bracket breaks out of the switch: the innermost
-		 * container ends at s.i. */
-		s.i++;
+		 * container ends at i. */
+		i++;
 		if ((r = close_container(&s, t, &sc, &stack[--sp])) < 0)
 			goto done;
 		if (raw_node && sp + 1 == raw_sp) {
-			raw_node->raw_len = (uint32_t)(data + s.i - raw_node->raw);
+			raw_node->raw_len = (uint32_t)(data + i - raw_node->raw);
 			raw_node = NULL;
 		}
 		st = sp ? COMMA_OR_END : DONE;
