@@ -244,25 +244,20 @@ def callees(fn, depth, minshare=0.004, limit=12):
         if n / total < minshare or c.startswith("_dl_") or "dl-trampoline" in c:
             continue
         name = "`%s`" % c
-        if c.startswith("0x") and k == size[prof_in]:
-            name += " (json-c internal, once per input byte: the UTF-8 check)"
         L.append("| %s%s | %s | %s | %s |" % ("&nbsp;&nbsp;" * depth + "↳ " if depth else "", name,
                                               format(k, ","), count(n), share(n)))
-        if c in ("ocirl_buffer_convert", "ocirl_config_parse", "ocirl_config_convert"):
+        if c in ("ocirl_buffer_convert", "ocirl__json_parse", "ocirl__tree_convert", "ocirl__json_write"):
             callees(c, depth + 1)
-        if c in ("json_tokener_parse_ex", "parse_strict", "check_config", "rule_locked_flags"):
+        if c in ("parse_strict", "check_config", "rule_locked_flags"):
             callees(c, depth + 1, minshare=0.01, limit=6)
         self_n = n - sum(x[1] for x in calls.get(c, []))
-        if c in ("ocirl_config_parse", "parse_strict") and self_n / total >= 0.01:
+        if c in ("parse_strict", "ocirl__tree_convert") and self_n / total >= 0.01:
             L.append("| %s(its own code and inlined helpers) | | %s | %s |" % (
                 "&nbsp;&nbsp;" * (depth + 1) + "↳ ", count(self_n), share(self_n)))
 
 
 L.append("| `main` | 1 | %s | 100 %% |" % count(total))
 callees("main", 1)
-for fn in ("ocirl__buf_add", "ocirl__buf_addc", "ocirl__buf_reserve", "put_string"):
-    if fn in incl:
-        L.append("| `%s` (inside `ocirl_config_serialize`) | | %s | %s |" % (fn, count(incl[fn]), share(incl[fn])))
 L.append("")
 
 with open(results_md, "w") as f:
