@@ -60,6 +60,24 @@ static void convert_buf(const char *in, unsigned flags, const char *want, const 
 	free(out);
 }
 
+
+/* ocirl_buffer_convert must refuse in with exactly the message want. */
+static void convert_buf_bad(const char *in, const char *want, const char *what)
+{
+	ocirl_options o = OCIRL_OPTIONS_INIT;
+	o.mode = OCIRL_MODE_SINGLE;
+	o.uid = 1000;
+	o.gid = 1000;
+	char *out = NULL;
+	size_t len = 0;
+	ocirl_error *err = NULL;
+	int r = ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, 0, &err);
+	ok(r < 0 && !out, "buffer convert refuses %s", what);
+	is_str(err ? err->message : NULL, want, "buffer convert refuses %s: message", what);
+	ocirl_error_free(err);
+	free(out);
+}
+
 int main(void)
 {
 	BAD("", "c.json: empty input: expected a JSON object", "an empty file");
@@ -213,6 +231,44 @@ int main(void)
 		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
 		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}}",
 		    "keys, strings and numbers are copied as written, escapes too");
+
+
+	/* Containers no rule reads, in a one-line config, are checked but kept
+	 * as text: copied as read, or written again when they hold spaces. */
+	{
+		const char *lin = "\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"user\"}],"
+				  "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+				  "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}";
+		char in[1024], want[1024];
+		snprintf(in, sizeof(in),
+			 "{\"annotations\":{\"k\":\"\\u00e9\\/\",\"n\":[1.50e3,-0,{}]},%s,\"seccomp\":[],"
+			 "\"process\":{\"env\":[\"A=\\u0041\"]}}",
+			 lin);
+		snprintf(want, sizeof(want), "%s", in);
+		convert_buf(in, 0, want, "one line: containers no rule reads are copied byte for byte");
+		snprintf(in, sizeof(in), "{\"annotations\": {\"a\": [1, 2], \"b\": {}}, %s, \"x\": 1}", lin);
+		snprintf(want, sizeof(want), "{\"annotations\":{\"a\":[1,2],\"b\":{}},%s,\"x\":1}", lin);
+		convert_buf(in, 0, want, "one line with spaces: such a container is written on one line without them");
+		snprintf(in, sizeof(in), "{\"annotations\": {\"a\": [1, 2]}, %s}", lin);
+		snprintf(want, sizeof(want), "{\n\t\"annotations\": {\n\t\t\"a\": [\n\t\t\t1,\n\t\t\t2\n\t\t]\n\t},");
+		char *out = NULL;
+		size_t len = 0;
+		ocirl_options o = OCIRL_OPTIONS_INIT;
+		o.mode = OCIRL_MODE_SINGLE;
+		o.uid = 1000;
+		o.gid = 1000;
+		ok(ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, OCIRL_CONVERT_PRETTY, NULL) == 0 &&
+			   strncmp(out, want, strlen(want)) == 0,
+		   "--pretty on one line: such a container is indented like the rest");
+		free(out);
+		convert_buf_bad("{\"annotations\":{\"a\":{\"b\":1,\"b\":2}}}",
+				"c.json:1:28: invalid JSON: the key \"b\" appears twice in this object",
+				"a repeated key inside a container no rule reads");
+		convert_buf_bad("{\"hooks\":{\"a\":[1,01]}}", "c.json:1:18: invalid JSON: invalid number (a leading zero)",
+				"a bad number inside a container no rule reads");
+		convert_buf_bad("{\"root\":{\"path\":\"a\\qb\"}}", "c.json:1:19: invalid JSON: invalid escape in a string",
+				"a bad escape inside a container no rule reads");
+	}
 
 	/* The whole conversion keeps the input's indent and final newline. */
 	const char *tail = "\"linux\": {\"namespaces\": [{\"type\": \"network\"}, {\"type\": \"user\"}], "
