@@ -264,7 +264,8 @@ typedef enum {
 
 /** Writes a tree as JSON text into a new NUL-terminated buffer *out of
  *  *out_len bytes (free() it). final_newline adds a "\n". Strings are
- *  written unescaped where JSON allows it (no "\/"). */
+ *  written unescaped where JSON allows it (no "\/"). A tree nested deeper
+ *  than OCIRL_MAX_DEPTH is refused (OCIRL_ERROR_INPUT). */
 OCIRL_EXPORT int ocirl_config_serialize(char **out, size_t *out_len, struct json_object *config,
 					ocirl_style style, const char *indent, int final_newline,
 					ocirl_error **err);
@@ -285,8 +286,12 @@ OCIRL_EXPORT void ocirl_context_free(ocirl_context *ctx);
 /** The mappings of a context (owned by it). */
 OCIRL_EXPORT const ocirl_mappings *ocirl_context_mappings(const ocirl_context *ctx);
 
-/** Applies the conversion rules to config in place, for the given context.
- *  When changes is not NULL, one entry is added to it for each change made.
+/** Applies the conversion rules to config in place, for the given context:
+ *  every object and array of config that stays is the same json_object
+ *  afterwards (pointers taken before stay valid); a removed or replaced
+ *  value is released. A config nested deeper than OCIRL_MAX_DEPTH is
+ *  refused. When changes is not NULL, one entry is added to it for each
+ *  change made.
  *  Nothing is changed that is already as the rules want it, so converting
  *  twice changes nothing the second time. Every field the rules read is
  *  checked before anything changes: on an error (a field of the wrong type,

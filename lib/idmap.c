@@ -28,15 +28,14 @@ bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return false;
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
 	bool found = false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		size_t n = strcspn(line, "\n");
-		bool whole = line[n] == '\n' || feof(f);
-		line[n] = '\0';
+	while (!found && getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "\n")] = '\0';
 		/* NAME:PASSWORD:UID:... */
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *end = NULL;
-		if (whole && c1 && c2 && c1 != line && (size_t)(c1 - line) < size && c2[1] >= '0' && c2[1] <= '9') {
+		if (c1 && c2 && c1 != line && (size_t)(c1 - line) < size && c2[1] >= '0' && c2[1] <= '9') {
 			errno = 0;
 			unsigned long long v = strtoull(c2 + 1, &end, 10);
 			if (errno == 0 && *end == ':' && v == uid) {
@@ -45,14 +44,8 @@ bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
 				found = true;
 			}
 		}
-		/* the rest of a line longer than the buffer is skipped */
-		if (!whole) {
-			int c;
-			do
-				c = fgetc(f);
-			while (c != EOF && c != '\n');
-		}
 	}
+	free(line);
 	fclose(f);
 	return found;
 }

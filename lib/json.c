@@ -953,7 +953,7 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 	/* The output looks like the input: one line stays one line, an indented
 	 * text keeps its indent unit, a final newline stays; flags override. */
 	bool compact = (flags & OCIRL_CONVERT_COMPACT) ||
-		       (!(flags & OCIRL_CONVERT_PRETTY) && is_one_line(data, len));
+		       (!(flags & OCIRL_CONVERT_PRETTY) && len > 0 && is_one_line(data, len));
 	/* Written on one line, a container no rule reads is copied as read
 	 * (OCIRL__PARSE_SKIP); indented, it would have to be parsed again. */
 	int r = ocirl__json_parse(&t, data, len, name, compact ? OCIRL__PARSE_SKIP : 0, err);

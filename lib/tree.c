@@ -31,6 +31,8 @@ void ocirl__tree_free(ocirl_tree *t)
 
 void *ocirl__tree_alloc_slow(ocirl_tree *t, size_t size)
 {
+	if (size > SIZE_MAX / 2)
+		return NULL;
 	size = (size + OCIRL_TREE_ALIGN - 1) & ~(OCIRL_TREE_ALIGN - 1);
 	ocirl_tree_block *b = t->head;
 	if (b && b->size - b->used >= size) {
@@ -38,8 +40,6 @@ void *ocirl__tree_alloc_slow(ocirl_tree *t, size_t size)
 		b->used += size;
 		return p;
 	}
-	if (size > SIZE_MAX / 2)
-		return NULL;
 	size_t want = t->next_size;
 	if (size > want / 4) {
 		/* a big piece gets a block of its own, behind the current one */
@@ -185,6 +185,20 @@ static void *grow(ocirl_tree *t, void *items, uint32_t n, uint32_t *cap, size_t 
 	return d;
 }
 
+int ocirl__node_add(ocirl_tree *t, ocirl_node *obj, const char *key, ocirl_node *val)
+{
+	size_t len = strlen(key);
+	char *k = ocirl__tree_strndup(t, key, len); /* first: grow() commits the new capacity */
+	if (!val || !k || len > UINT32_MAX)
+		return -1;
+	ocirl_member *m = grow(t, obj->obj.m, obj->obj.n, &obj->obj.cap, sizeof(*m));
+	if (!m)
+		return -1;
+	obj->obj.m = m;
+	m[obj->obj.n++] = (ocirl_member){ .key = k, .key_len = (uint32_t)len, .val = val };
+	return 0;
+}
+
 int ocirl__node_set(ocirl_tree *t, ocirl_node *obj, const char *key, ocirl_node *val)
 {
 	if (!val)
@@ -194,14 +208,7 @@ int ocirl__node_set(ocirl_tree *t, ocirl_node *obj, const char *key, ocirl_node 
 		obj->obj.m[i].val = val;
 		return 0;
 	}
-	ocirl_member *m = grow(t, obj->obj.m, obj->obj.n, &obj->obj.cap, sizeof(*m));
-	size_t len = strlen(key);
-	char *k = ocirl__tree_strndup(t, key, len);
-	if (!m || !k)
-		return -1;
-	obj->obj.m = m;
-	m[obj->obj.n++] = (ocirl_member){ .key = k, .key_len = len, .val = val };
-	return 0;
+	return ocirl__node_add(t, obj, key, val);
 }
 
 bool ocirl__node_del(ocirl_node *obj, const char *key)

@@ -55,6 +55,7 @@ typedef struct {
 struct ocirl_node {
 	uint8_t type;    /* ocirl_node_type */
 	bool flag;       /* BOOL: its value; INT: above INT64_MAX (read u); STRING: holds a \u0000 */
+	bool has_origin; /* copied from a json-c value, which follows the node (lib/jsonc.c) */
 	uint32_t raw_len;
 	const char *raw; /* STRING, INT, DOUBLE: the text as read (a string with its quotes); NULL when made */
 	union {
@@ -181,6 +182,9 @@ bool ocirl__node_equal(const ocirl_node *a, const ocirl_node *b);
 
 /* Sets obj.key to val: in its place when key is there, else at the end. */
 int ocirl__node_set(ocirl_tree *t, ocirl_node *obj, const char *key, ocirl_node *val);
+/* Appends key: val to obj, without looking for key first (the caller knows
+ * it is not there). */
+int ocirl__node_add(ocirl_tree *t, ocirl_node *obj, const char *key, ocirl_node *val);
 /* Removes obj.key; false when it was not there. */
 bool ocirl__node_del(ocirl_node *obj, const char *key);
 int ocirl__node_append(ocirl_tree *t, ocirl_node *arr, ocirl_node *val);

@@ -182,6 +182,43 @@ static void test_lazy_facts(void)
 		abort();
 }
 
+/* ocirl_config_convert() changes the caller's json-c tree in place: what
+ * stays keeps its identity, so pointers taken before stay valid. */
+static void test_in_place(void)
+{
+	const char *in = "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":5},"
+			 "\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=99999\",\"mode=755\"]}],"
+			 "\"linux\":{\"maskedPaths\":[\"/proc/kcore\"],\"namespaces\":[{\"type\":\"network\"}]}}";
+	struct json_object *o = NULL, *root = NULL, *args = NULL, *mounts = NULL, *m0 = NULL, *opts = NULL, *lin = NULL,
+			   *masked = NULL, *net = NULL;
+	ocirl_error *err = NULL;
+	if (ocirl_config_parse(&o, in, strlen(in), "t", &err) < 0)
+		abort();
+	json_object_object_get_ex(o, "root", &root);
+	json_object_object_get_ex(json_object_object_get(o, "process"), "args", &args);
+	json_object_object_get_ex(o, "mounts", &mounts);
+	m0 = json_object_array_get_idx(mounts, 0);
+	json_object_object_get_ex(m0, "options", &opts);
+	json_object_object_get_ex(o, "linux", &lin);
+	json_object_object_get_ex(lin, "maskedPaths", &masked);
+	net = json_object_array_get_idx(json_object_object_get(lin, "namespaces"), 0);
+	ok(ocirl_config_convert(NULL, o, &ctx, &err) == 0, "in place: converts");
+	ok(json_object_object_get(o, "root") == root && strcmp(json_object_get_string(json_object_object_get(root, "path")), "rootfs") == 0,
+	   "in place: an untouched member is the same object, still readable");
+	ok(json_object_object_get(json_object_object_get(o, "process"), "args") == args, "in place: process.args is the same array");
+	ok(json_object_object_get(o, "linux") == lin && json_object_object_get(lin, "maskedPaths") == masked,
+	   "in place: linux, which the rules changed, is the same object, and its untouched members too");
+	ok(json_object_array_get_idx(json_object_object_get(lin, "namespaces"), 0) == net,
+	   "in place: a namespace entry moved into the rebuilt list is the same object");
+	ok(json_object_object_get(o, "mounts") == mounts && json_object_array_get_idx(mounts, 0) == m0 &&
+		   json_object_object_get(m0, "options") == opts && json_object_array_length(opts) == 1 &&
+		   strcmp(json_object_get_string(json_object_array_get_idx(opts, 0)), "mode=755") == 0,
+	   "in place: a mount whose options lost uid=99999 is the same object, its options the same array");
+	ok(json_object_object_get(lin, "uidMappings") != NULL, "in place: the mappings were added");
+	json_object_put(o);
+	ocirl_error_free(err);
+}
+
 int main(void)
 {
 	char want[4096], in[4096];
@@ -570,5 +607,6 @@ int main(void)
 	      "rule 5 auto without delegation (cgroup v1): everything goes");
 	cur = &ctx;
 	test_lazy_facts();
+	test_in_place();
 	return done_testing();
 }

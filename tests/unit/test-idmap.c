@@ -249,7 +249,7 @@ int main(void)
 		 "root:x:0:0:root:/root:/bin/bash\n"
 		 "# a comment\n"
 		 "broken line without colons\n"
-		 "%s:x:1001:1001::/:/bin/sh\n" /* longer than a line buffer: skipped whole */
+		 "%s:x:1001:1001::/:/bin/sh\n" /* a long line: read whole, the lines after it too */
 		 "nouid:x::1002::/:/bin/sh\n"
 		 "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n"
 		 "alice2:x:1000:1000::/:/bin/sh\n"
@@ -262,7 +262,7 @@ int main(void)
 	ok(ocirl__passwd_name(name, sizeof(name), pw, 10000) && strcmp(name, "bob") == 0,
 	   "passwd: the last line needs no newline");
 	ok(ocirl__passwd_name(name, sizeof(name), pw, 0) && strcmp(name, "root") == 0, "passwd: uid 0 is root");
-	ok(!ocirl__passwd_name(name, sizeof(name), pw, 1001), "passwd: a name too long for the buffer is not found");
+	ok(!ocirl__passwd_name(name, sizeof(name), pw, 1001), "passwd: a name too long for the buffer is not found (and the lines after it are read)");
 	ok(!ocirl__passwd_name(name, sizeof(name), pw, 1002), "passwd: a line without a uid matches nothing");
 	ok(!ocirl__passwd_name(name, sizeof(name), pw, 100), "passwd: an unknown uid is not found");
 	ok(!ocirl__passwd_name(name, 4, pw, 1000), "passwd: a name that does not fit in size is not found");
