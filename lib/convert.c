@@ -1013,9 +1013,10 @@ static int rule_shared_pid_ipc(ocirl_tree *t, ocirl_changes *changes, ocirl_node
 				      "shm needs an ipc namespace its user namespace owns";
 	/* whether the caller has an mqueue to bind is read only for a config with an mqueue mount */
 	bool has_mqueue = false;
-	for (size_t i = 0; i < ocirl__node_len(mounts) && !has_mqueue; i++)
-		has_mqueue = ocirl__node_str(member(ocirl__node_at(mounts, i), "type")) &&
-			     strcmp(ocirl__node_str(member(ocirl__node_at(mounts, i), "type")), "mqueue") == 0;
+	for (size_t i = 0; i < ocirl__node_len(mounts) && !has_mqueue; i++) {
+		const char *type = member_string(ocirl__node_at(mounts, i), "type");
+		has_mqueue = type && strcmp(type, "mqueue") == 0;
+	}
 	bool bind = has_mqueue && with(ctx, OCIRL_FACT_MQUEUE)->mqueue_mounted;
 	if (has_mqueue &&
 	    (r = replace_mounts(t, changes, mounts, "/dev/mqueue", "mqueue", bind,

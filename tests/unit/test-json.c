@@ -42,16 +42,26 @@ static void roundtrip(const char *in, ocirl_style style, const char *indent, int
 	json_object_put(o);
 }
 
-static void convert_buf(const char *in, unsigned flags, const char *want, const char *what)
+/* ocirl_buffer_convert() of in (named c.json) in mode single for uid and gid
+ * 1000, with no caller facts (an empty /proc/self). */
+static int buffer_convert(char **out, size_t *len, const char *in, unsigned flags, ocirl_error **err)
 {
 	ocirl_options o = OCIRL_OPTIONS_INIT;
 	o.mode = OCIRL_MODE_SINGLE;
 	o.uid = 1000;
 	o.gid = 1000;
-	char *out = NULL;
-	size_t len = 0;
+	o.proc_self_path = "/nonexistent";
+	*out = NULL;
+	*len = 0;
+	return ocirl_buffer_convert(out, len, NULL, in, strlen(in), "c.json", &o, flags, err);
+}
+
+static void convert_buf(const char *in, unsigned flags, const char *want, const char *what)
+{
+	char *out;
+	size_t len;
 	ocirl_error *err = NULL;
-	if (ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, flags, &err) < 0) {
+	if (buffer_convert(&out, &len, in, flags, &err) < 0) {
 		ok(0, "buffer convert: %s: %s", what, err ? err->message : "?");
 		ocirl_error_free(err);
 		return;
@@ -60,18 +70,13 @@ static void convert_buf(const char *in, unsigned flags, const char *want, const 
 	free(out);
 }
 
-
 /* ocirl_buffer_convert must refuse in with exactly the message want. */
 static void convert_buf_bad(const char *in, const char *want, const char *what)
 {
-	ocirl_options o = OCIRL_OPTIONS_INIT;
-	o.mode = OCIRL_MODE_SINGLE;
-	o.uid = 1000;
-	o.gid = 1000;
-	char *out = NULL;
-	size_t len = 0;
+	char *out;
+	size_t len;
 	ocirl_error *err = NULL;
-	int r = ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, 0, &err);
+	int r = buffer_convert(&out, &len, in, 0, &err);
 	ok(r < 0 && !out, "buffer convert refuses %s", what);
 	is_str(err ? err->message : NULL, want, "buffer convert refuses %s: message", what);
 	ocirl_error_free(err);
@@ -251,13 +256,9 @@ int main(void)
 		convert_buf(in, 0, want, "one line with spaces: such a container is written on one line without them");
 		snprintf(in, sizeof(in), "{\"annotations\": {\"a\": [1, 2]}, %s}", lin);
 		snprintf(want, sizeof(want), "{\n\t\"annotations\": {\n\t\t\"a\": [\n\t\t\t1,\n\t\t\t2\n\t\t]\n\t},");
-		char *out = NULL;
-		size_t len = 0;
-		ocirl_options o = OCIRL_OPTIONS_INIT;
-		o.mode = OCIRL_MODE_SINGLE;
-		o.uid = 1000;
-		o.gid = 1000;
-		ok(ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, OCIRL_CONVERT_PRETTY, NULL) == 0 &&
+		char *out;
+		size_t len;
+		ok(buffer_convert(&out, &len, in, OCIRL_CONVERT_PRETTY, NULL) == 0 &&
 			   strncmp(out, want, strlen(want)) == 0,
 		   "--pretty on one line: such a container is indented like the rest");
 		free(out);
@@ -309,15 +310,10 @@ int main(void)
 		    "--compact on indented input: one line, final newline kept");
 	snprintf(in, sizeof(in), "{\r\n  \"x\": 1,\r\n  %s\r\n", tail);
 	{
-		ocirl_options o = OCIRL_OPTIONS_INIT;
-		o.mode = OCIRL_MODE_SINGLE;
-		o.uid = 1000;
-		o.gid = 1000;
-		o.proc_self_path = "/nonexistent";
-		char *out = NULL;
-		size_t len = 0;
+		char *out;
+		size_t len;
 		ocirl_error *err = NULL;
-		int r = ocirl_buffer_convert(&out, &len, NULL, in, strlen(in), "c.json", &o, 0, &err);
+		int r = buffer_convert(&out, &len, in, 0, &err);
 		bool all_crlf = r == 0 && len > 2 && out[len - 1] == '\n' && out[len - 2] == '\r';
 		for (size_t i = 1; r == 0 && i < len; i++)
 			if (out[i] == '\n' && out[i - 1] != '\r')
