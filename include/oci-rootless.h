@@ -169,15 +169,22 @@ typedef struct {
 	 *  the flags of the mount they lie on (default: "/"); for a config
 	 *  prepared for another root, and for tests. */
 	const char *source_root;
+	/** Version 2: the rules turned off (their changes and their refusals),
+	 *  by name (ocirl_rule_name()), as a NULL-terminated array; NULL for
+	 *  none. An unknown name makes ocirl_context_new() and
+	 *  ocirl_buffer_convert() fail with OCIRL_ERROR_USAGE. */
+	const char *const *skip_rules;
 } ocirl_options;
 
-#define OCIRL_OPTIONS_VERSION 1
+#define OCIRL_OPTIONS_VERSION 2
 #define OCIRL_OPTIONS_INIT \
 	{ OCIRL_OPTIONS_VERSION, OCIRL_MODE_AUTO, NULL, NULL, -1, -1, NULL, NULL, NULL, \
-	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL }
+	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL, NULL }
 
-/** Initialises opts to the defaults of the given version. Returns 0, or
- *  -EINVAL for a version this library does not know. */
+/** Initialises opts to the defaults of the given version (1 or 2; a
+ *  program built against version 1 passes a struct without skip_rules,
+ *  which is then not written). Returns 0, or -EINVAL for a version this
+ *  library does not know. */
 OCIRL_EXPORT int ocirl_options_init(ocirl_options *opts, unsigned int version);
 
 /** The mappings a conversion applies, with the mode they come from. */
@@ -231,9 +238,29 @@ OCIRL_EXPORT size_t ocirl_changes_count(const ocirl_changes *changes);
 /** The place of change i: a field ("linux.resources") or a mount's
  *  destination ("/dev/pts"). NULL when i is out of range. */
 OCIRL_EXPORT const char *ocirl_changes_where(const ocirl_changes *changes, size_t i);
+/** The name of the rule that made change i ("sys", "id-options": see
+ *  ocirl_rule_name()). NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_changes_rule(const ocirl_changes *changes, size_t i);
 /** What change i did and why ("dropped option gid=5: gid 5 is not mapped
  *  in the container"). NULL when i is out of range. */
 OCIRL_EXPORT const char *ocirl_changes_message(const ocirl_changes *changes, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Rules                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** How many rules the conversion has. Rule i runs before rule i + 1. */
+OCIRL_EXPORT size_t ocirl_rules_count(void);
+/** The stable name of rule i ("user-namespace", "sys", ...), as --explain,
+ *  --skip and ocirl_changes_rule() give it; NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_rule_name(size_t i);
+/** One line on what rule i does; NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_rule_summary(size_t i);
+/** The modes rule i runs in, as bits (1u << OCIRL_MODE_USERNS) ...; 0 when
+ *  i is out of range. */
+OCIRL_EXPORT unsigned int ocirl_rule_modes(size_t i);
+/** The index of the rule named name into *out. Returns 0, or -ENOENT. */
+OCIRL_EXPORT int ocirl_rule_find(size_t *out, const char *name);
 
 /* ------------------------------------------------------------------------ */
 /* Configs                                                                   */

@@ -331,6 +331,16 @@ int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned 
 		return r;
 	}
 	ctx->cgroups = opts->cgroups;
+	/* version 1 options end before skip_rules */
+	for (const char *const *s = opts->version >= 2 ? opts->skip_rules : NULL; s && *s; s++) {
+		size_t i;
+		if (ocirl_rule_find(&i, *s) < 0) {
+			ocirl_context_free(ctx);
+			return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL,
+						"unknown rule \"%s\" (oci-rootless --list-rules lists them)", *s);
+		}
+		ctx->skip |= (uint64_t)1 << i;
+	}
 	if (opts->source_root && strcmp(opts->source_root, "/") != 0 && !(ctx->source_root = strdup(opts->source_root))) {
 		ocirl_context_free(ctx);
 		return ocirl__error_nomem(err);

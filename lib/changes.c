@@ -8,6 +8,7 @@
 typedef struct {
 	char *where;
 	char *message;
+	const char *rule; /* the rule's name, from the table (not copied) */
 } change;
 
 struct ocirl_changes {
@@ -52,7 +53,12 @@ const char *ocirl_changes_message(const ocirl_changes *changes, size_t i)
 	return changes && i < changes->count ? changes->items[i].message : NULL;
 }
 
-int ocirl__changes_add(ocirl_changes *changes, const char *where, const char *fmt, ...)
+const char *ocirl_changes_rule(const ocirl_changes *changes, size_t i)
+{
+	return changes && i < changes->count ? changes->items[i].rule : NULL;
+}
+
+int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, const char *where, const char *fmt, va_list ap)
 {
 	if (!changes)
 		return 0;
@@ -65,14 +71,11 @@ int ocirl__changes_add(ocirl_changes *changes, const char *where, const char *fm
 		changes->cap = cap;
 	}
 	char *w = strdup(where), *m = NULL;
-	va_list ap;
-	va_start(ap, fmt);
 	int r = vasprintf(&m, fmt, ap);
-	va_end(ap);
 	if (!w || r < 0) {
 		free(w);
 		return -ENOMEM;
 	}
-	changes->items[changes->count++] = (change){ w, m };
+	changes->items[changes->count++] = (change){ w, m, rule };
 	return 0;
 }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stddef.h>
+
 #include "internal.h"
 
 /* The caller's map files and subordinate-id files are small; refuse big ones. */
@@ -69,10 +71,12 @@ int ocirl_mode_parse(ocirl_mode *out, const char *name)
 
 int ocirl_options_init(ocirl_options *opts, unsigned int version)
 {
-	if (version != OCIRL_OPTIONS_VERSION)
+	if (version < 1 || version > OCIRL_OPTIONS_VERSION)
 		return -EINVAL;
 	ocirl_options d = OCIRL_OPTIONS_INIT;
-	*opts = d;
+	/* a caller built against version 1 has the struct without skip_rules */
+	memcpy(opts, &d, version == 1 ? offsetof(ocirl_options, skip_rules) : sizeof(d));
+	opts->version = version;
 	return 0;
 }
 

@@ -127,6 +127,8 @@ struct ocirl_context {
 	char *source_root; /* bind sources are looked up under it (NULL: /) */
 	char *cgroup_root; /* where cgroup v2 is mounted (/sys/fs/cgroup) */
 
+	uint64_t skip; /* the rules turned off: bit i is ocirl__rules[i] (lib/rules/rule.h) */
+
 	unsigned loaded; /* the OCIRL_FACT_* read so far */
 };
 
@@ -160,8 +162,15 @@ bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *
 ocirl_ns_id ocirl__ns_id(const char *path);
 
 /* ---- changes ---- */
-int ocirl__changes_add(ocirl_changes *changes, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Adds a change made by the rule named rule (a string that outlives the
+ * list: the rules' names are static). */
+int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, const char *where, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+/* ---- the rules (lib/rules/) ---- */
+/* What is wrong with the table of rules (fields that cannot be merged), or
+ * NULL; a unit test makes sure it is NULL. */
+const char *ocirl__rules_schema_error(void);
 
 /* ---- paths ---- */
 /* Cleans a path lexically, as Go's filepath.Clean: "//sys/." -> "/sys". */

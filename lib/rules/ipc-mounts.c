@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ipc-mounts: with the caller's ipc namespace, the mqueue mount at
+ * /dev/mqueue becomes a bind of the host's when the caller's /dev/mqueue is
+ * an mqueue mount (its mountinfo) and goes otherwise, and the tmpfs at
+ * /dev/shm becomes a bind of the host's: a fresh mqueue or shm needs an ipc
+ * namespace its user namespace owns.
+ */
+#include "rule.h"
+
+static const ocirl_field reads[] = {
+	OCIRL_FIELDS_NAMESPACES,
+	OCIRL_FIELDS_MOUNTS,
+	{ NULL, 0, 0 },
+};
+
+static int apply(ocirl_rule_env *e)
+{
+	ocirl_node *mounts = rule_get(e->config, "mounts");
+	if (!mounts || ocirl__rule_namespace(e, "ipc") != OCIRL_NS_CALLER)
+		return 0;
+	static const char why[] = "the container shares the caller's ipc namespace, and a fresh mqueue or shm needs an "
+				  "ipc namespace its user namespace owns";
+	/* whether the caller has an mqueue to bind is read only for a config with an mqueue mount */
+	bool has_mqueue = false;
+	for (size_t i = 0; i < ocirl__node_len(mounts) && !has_mqueue; i++) {
+		const char *type = rule_get_str(ocirl__node_at(mounts, i), "type");
+		has_mqueue = type && strcmp(type, "mqueue") == 0;
+	}
+	int r;
+	if (has_mqueue) {
+		bool bind = rule_facts(e, OCIRL_FACT_MQUEUE)->mqueue_mounted;
+		if ((r = ocirl__rule_replace_mounts(e, "/dev/mqueue", "mqueue", bind,
+						    bind ? why
+							 : "the container shares the caller's ipc namespace, whose mqueue "
+							   "cannot be mounted anew, and the caller has no /dev/mqueue to "
+							   "bind")) < 0)
+			return r;
+	}
+	return ocirl__rule_replace_mounts(e, "/dev/shm", "tmpfs", true, why);
+}
+
+const ocirl_rule ocirl__rule_ipc_mounts = {
+	.name = "ipc-mounts",
+	.summary = "with the caller's ipc namespace, /dev/mqueue and /dev/shm become binds of the host's (or "
+		   "/dev/mqueue goes)",
+	.reads = reads,
+	.apply = apply,
+};

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * oom-score-adj: process.oomScoreAdj below the caller's own
+ * /proc/self/oom_score_adj is raised to it: lowering it needs
+ * CAP_SYS_RESOURCE outside any user namespace.
+ */
+#include "rule.h"
+
+static const ocirl_field reads[] = {
+	{ "process", OCIRL_FIELD_OBJECT, 0 },
+	{ "process.oomScoreAdj", OCIRL_FIELD_INT, 0 },
+	{ NULL, 0, 0 },
+};
+
+static int apply(ocirl_rule_env *e)
+{
+	ocirl_node *process = rule_get(e->config, "process");
+	ocirl_node *oom = rule_get(process, "oomScoreAdj");
+	if (!oom || !rule_facts(e, OCIRL_FACT_OOM)->oom_known)
+		return 0;
+	int64_t v = oom->flag ? INT64_MAX : oom->i; /* above INT64_MAX: as high as can be */
+	int caller = e->ctx->oom_score_adj;
+	if (v >= caller)
+		return 0;
+	if (ocirl__node_set(e->tree, process, "oomScoreAdj", ocirl__node_new_int(e->tree, caller)) < 0)
+		return rule_nomem(e);
+	return ocirl__rule_change(e, "process.oomScoreAdj",
+				  "raised from %" PRId64 " to %d, the caller's own: lowering it needs CAP_SYS_RESOURCE "
+				  "outside any user namespace (runc: \"failed to update /proc/self/oom_score_adj: "
+				  "Permission denied\")",
+				  v, caller);
+}
+
+const ocirl_rule ocirl__rule_oom_score_adj = {
+	.name = "oom-score-adj",
+	.summary = "process.oomScoreAdj below the caller's own is raised to it",
+	.reads = reads,
+	.apply = apply,
+};

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers that several rules share (rule.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rule.h"
+
+int ocirl__rule_change(ocirl_rule_env *e, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = ocirl__changes_vadd(e->changes, e->rule->name, where, fmt, ap);
+	va_end(ap);
+	return r < 0 ? rule_nomem(e) : 0;
+}
+
+ocirl_node *ocirl__rule_linux(ocirl_rule_env *e)
+{
+	if (e->linux_)
+		return e->linux_;
+	bool was_null = ocirl__node_find(e->config, "linux") >= 0;
+	ocirl_node *linux_ = ocirl__node_new(e->tree, OCIRL_NODE_OBJECT);
+	if (!linux_ || ocirl__node_set(e->tree, e->config, "linux", linux_) < 0) {
+		rule_nomem(e);
+		return NULL;
+	}
+	if (ocirl__rule_change(e, "linux", "created (it was %s): the namespaces and id mappings go there",
+			       was_null ? "null" : "missing") < 0)
+		return NULL;
+	return e->linux_ = linux_;
+}
+
+bool ocirl__rule_uint(const ocirl_node *v, uint64_t max, uint64_t *out)
+{
+	if (!v || !ocirl__node_is(v, OCIRL_NODE_INT))
+		return false;
+	if (!v->flag && v->i < 0)
+		return false;
+	uint64_t u = v->flag ? v->u : (uint64_t)v->i;
+	if (u > max)
+		return false;
+	*out = u;
+	return true;
+}
+
+bool ocirl__rule_options_have(const ocirl_node *opts, const char *opt)
+{
+	for (size_t j = 0, k = ocirl__node_len(opts); j < k; j++)
+		if (strcmp(ocirl__node_str(ocirl__node_at(opts, j)), opt) == 0)
+			return true;
+	return false;
+}
+
+bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt)
+{
+	bool removed = false;
+	for (size_t j = ocirl__node_len(opts); j-- > 0;)
+		if (strcmp(ocirl__node_str(ocirl__node_at(opts, j)), opt) == 0) {
+			ocirl__node_remove_at(opts, j);
+			removed = true;
+		}
+	return removed;
+}
+
+int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const char *where, const char *why)
+{
+	if (!ocirl__node_del(obj, key))
+		return 0;
+	return ocirl__rule_change(e, where, "removed: %s", why);
+}
+
+int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const char *, const void *),
+			  const void *arg, const char *prefix, const char *why)
+{
+	for (size_t i = 0; i < obj->obj.n;) {
+		const char *k = obj->obj.m[i].key;
+		if (!drop(k, arg)) {
+			i++;
+			continue;
+		}
+		char where[300];
+		snprintf(where, sizeof(where), "%s.%s", prefix, k);
+		if (ocirl__rule_change(e, where, "removed: %s", why) < 0)
+			return -ENOMEM;
+		memmove(&obj->obj.m[i], &obj->obj.m[i + 1], (obj->obj.n - i - 1) * sizeof(ocirl_member));
+		obj->obj.n--;
+	}
+	return 0;
+}
+
+ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type)
+{
+	ocirl_node *nss = rule_get(e->linux_, "namespaces");
+	for (size_t i = 0, n = ocirl__node_len(nss); i < n; i++) {
+		ocirl_node *ns = ocirl__node_at(nss, i);
+		const char *t = rule_get_str(ns, "type");
+		const char *path = rule_get_str(ns, "path");
+		if (!t || strcmp(t, type) != 0)
+			continue;
+		if (!path || !*path)
+			return OCIRL_NS_NEW;
+		const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_NS);
+		const ocirl_ns_id *caller = type[0] == 'p' ? &ctx->ns_pid : type[0] == 'i' ? &ctx->ns_ipc : &ctx->ns_net;
+		ocirl_ns_id id = ocirl__ns_id(path);
+		return caller->known && id.known && id.dev == caller->dev && id.ino == caller->ino ? OCIRL_NS_CALLER
+													 : OCIRL_NS_OTHER;
+	}
+	return OCIRL_NS_CALLER;
+}
+
+char *ocirl__rule_mount_destination(const ocirl_node *mount)
+{
+	const char *d = rule_get_str(mount, "destination");
+	if (!d)
+		return NULL;
+	if (d[0] == '/')
+		return ocirl__path_clean(d);
+	_cleanup_free_ char *abs = NULL;
+	if (asprintf(&abs, "/%s", d) < 0)
+		return NULL;
+	return ocirl__path_clean(abs);
+}
+
+ocirl_node *ocirl__rule_bind_mount(ocirl_tree *t, const char *path, const char *type, const char *const *opts,
+				   size_t n_opts)
+{
+	ocirl_node *m = ocirl__node_new(t, OCIRL_NODE_OBJECT);
+	ocirl_node *o = ocirl__node_new(t, OCIRL_NODE_ARRAY);
+	if (!m || !o)
+		return NULL;
+	bool ok = ocirl__node_add(t, m, "destination", ocirl__node_new_string(t, path)) == 0 &&
+		  ocirl__node_add(t, m, "type", ocirl__node_new_string(t, type)) == 0 &&
+		  ocirl__node_add(t, m, "source", ocirl__node_new_string(t, path)) == 0;
+	for (size_t i = 0; ok && i < n_opts; i++)
+		ok = ocirl__node_append(t, o, ocirl__node_new_string(t, opts[i])) == 0;
+	if (!ok || ocirl__node_add(t, m, "options", o) < 0)
+		return NULL;
+	return m;
+}
+
+void ocirl__rule_format_maps(char *buf, size_t size, const ocirl_id_mapping *m, size_t n)
+{
+	ocirl_buf b = { 0 };
+	ocirl__mappings_format(&b, m, n);
+	snprintf(buf, size, "%s", b.failed || !b.data ? "?" : b.data);
+	free(b.data);
+}
+
+/* Whether mount m is of the given type at the given (cleaned) destination;
+ * -1 when out of memory. */
+static int mount_is(const ocirl_node *m, const char *dest, const char *type)
+{
+	const char *t = rule_get_str(m, "type");
+	if (!t || strcmp(t, type) != 0)
+		return 0;
+	_cleanup_free_ char *d = ocirl__rule_mount_destination(m);
+	if (!d)
+		return -1;
+	return strcmp(d, dest) == 0;
+}
+
+int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *type, bool bind, const char *why)
+{
+	static const char *const opts[] = { "rbind", "nosuid", "noexec", "nodev" };
+	ocirl_node *mounts = rule_get(e->config, "mounts");
+	for (size_t i = 0; i < ocirl__node_len(mounts);) {
+		int is = mount_is(ocirl__node_at(mounts, i), dest, type);
+		if (is < 0)
+			return rule_nomem(e);
+		if (!is) {
+			i++;
+			continue;
+		}
+		if (bind) {
+			ocirl_node *b = ocirl__rule_bind_mount(e->tree, dest, "bind", opts, sizeof(opts) / sizeof(opts[0]));
+			if (!b)
+				return rule_nomem(e);
+			mounts->arr.items[i++] = b;
+			if (ocirl__rule_change(e, dest, "replaced the %s mount by a recursive bind of the host's %s: %s", type,
+					       dest, why) < 0)
+				return -ENOMEM;
+		} else {
+			ocirl__node_remove_at(mounts, i);
+			if (ocirl__rule_change(e, dest, "removed the %s mount: %s", type, why) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sys: without a network namespace the container's user namespace owns,
+ * every mount at /sys or under it (destinations cleaned as paths) is
+ * replaced by one read-only recursive bind of the host's /sys, at the end.
+ */
+#include "rule.h"
+
+static const ocirl_field reads[] = {
+	OCIRL_FIELDS_NAMESPACES,
+	OCIRL_FIELDS_MOUNTS,
+	{ NULL, 0, 0 },
+};
+
+static const char *const bind_options[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
+
+/* 1 when the mount's cleaned destination is /sys or under it, 0 when not, -1
+ * out of memory. An absolute destination that is already clean (no empty, "."
+ * or ".." part, no trailing slash) is tested as it is, without allocating. */
+static int mount_under_sys(const ocirl_node *mount)
+{
+	const char *d = rule_get_str(mount, "destination");
+	if (!d)
+		return -1;
+	bool clean = d[0] == '/';
+	for (const char *p = d; clean && *p; p++) {
+		if (*p != '/')
+			continue;
+		if (p[1] == '/' || (p[1] == '\0' && p != d) ||
+		    (p[1] == '.' && (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))))
+			clean = false;
+	}
+	if (clean)
+		return ocirl__path_is_under(d, "/sys");
+	_cleanup_free_ char *dest = ocirl__rule_mount_destination(mount);
+	if (!dest)
+		return -1;
+	return ocirl__path_is_under(dest, "/sys");
+}
+
+/* Whether m is a bind of the host's /sys at /sys with at least our options
+ * (locked-flags may have added some). */
+static bool is_sys_bind(const ocirl_node *m)
+{
+	const char *d = rule_get_str(m, "destination"), *src = rule_get_str(m, "source"), *t = rule_get_str(m, "type");
+	if (!d || !src || !t || strcmp(d, "/sys") != 0 || strcmp(src, "/sys") != 0 || strcmp(t, "none") != 0)
+		return false;
+	ocirl_node *have = rule_get(m, "options");
+	for (size_t i = 0; i < sizeof(bind_options) / sizeof(bind_options[0]); i++)
+		if (!ocirl__rule_options_have(have, bind_options[i]))
+			return false;
+	return true;
+}
+
+static int apply(ocirl_rule_env *e)
+{
+	ocirl_ns_kind net = ocirl__rule_namespace(e, "network");
+	if (net == OCIRL_NS_NEW)
+		return 0; /* a fresh sysfs mounts fine in a network namespace the container's user namespace owns */
+	if (e->maps->mode == OCIRL_MODE_INHERIT && net == OCIRL_NS_CALLER &&
+	    rule_facts(e, OCIRL_FACT_NET_OWNER)->net_owned_by_own_userns)
+		return 0; /* the caller's user namespace, which the container keeps, owns its network namespace */
+
+	static const char reason[] = "the container has no network namespace of its own, and a fresh "
+				     "sysfs can only be mounted by the user namespace that owns the network "
+				     "namespace";
+	ocirl_tree *t = e->tree;
+	ocirl_node *old = rule_get(e->config, "mounts");
+	size_t n = ocirl__node_len(old);
+	ocirl_node *mounts = ocirl__node_new(t, OCIRL_NODE_ARRAY);
+	if (!mounts)
+		return rule_nomem(e);
+	/* A bind of /sys already there (from an earlier conversion, perhaps with
+	 * the locked flags locked-flags added) is kept as it is. */
+	ocirl_node *bind = NULL;
+	for (size_t i = 0; i < n && !bind; i++)
+		if (is_sys_bind(ocirl__node_at(old, i)))
+			bind = ocirl__node_at(old, i);
+	if (!bind && !(bind = ocirl__rule_bind_mount(t, "/sys", "none", bind_options,
+						     sizeof(bind_options) / sizeof(bind_options[0]))))
+		return rule_nomem(e);
+	for (size_t i = 0; i < n; i++) {
+		ocirl_node *m = ocirl__node_at(old, i);
+		int under = mount_under_sys(m);
+		if (under < 0 || (!under && ocirl__node_append(t, mounts, m) < 0))
+			return rule_nomem(e);
+	}
+	if (ocirl__node_append(t, mounts, bind) < 0)
+		return rule_nomem(e);
+	if (old && ocirl__node_equal(old, mounts))
+		return 0;
+	/* Explain before replacing: the old mounts go with the old array. A bind
+	 * of /sys already there counts as moved only when a mount that stays
+	 * came after it. */
+	bool had_bind = false, moved = false;
+	for (size_t i = 0; i < n; i++) {
+		ocirl_node *m = ocirl__node_at(old, i);
+		if (mount_under_sys(m) != 1) {
+			moved = moved || had_bind;
+			continue;
+		}
+		if (!had_bind && ocirl__node_equal(m, bind)) {
+			had_bind = true;
+			continue;
+		}
+		const char *type = rule_get_str(m, "type");
+		if (ocirl__rule_change(e, rule_get_str(m, "destination"), "removed this %s mount: %s",
+				       type ? type : "untyped", reason) < 0)
+			return -ENOMEM;
+	}
+	int r = 0;
+	if (!had_bind)
+		r = ocirl__rule_change(e, "/sys",
+				       "added a read-only recursive bind of the host's /sys (rbind, nosuid, noexec, nodev, "
+				       "ro): %s",
+				       reason);
+	else if (moved)
+		r = ocirl__rule_change(e, "/sys", "moved the read-only bind of the host's /sys to the end of mounts");
+	if (r < 0)
+		return r;
+	if (ocirl__node_set(t, e->config, "mounts", mounts) < 0)
+		return rule_nomem(e);
+	return 0;
+}
+
+const ocirl_rule ocirl__rule_sys = {
+	.name = "sys",
+	.summary = "without a network namespace of its own, the mounts at /sys become a read-only bind of the host's "
+		   "/sys",
+	.reads = reads,
+	.apply = apply,
+};
