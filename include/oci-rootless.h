@@ -325,30 +325,15 @@ OCIRL_EXPORT const ocirl_mappings *ocirl_context_mappings(const ocirl_context *c
  *  a user namespace joined by path, a process user that is not mapped) the
  *  config is unchanged, but for running out of memory.
  *
- * The rules, in order (lib/convert.c; the README's table says why):
- *  1. linux is created when missing or null; linux.namespaces ends with
- *     exactly one user namespace (none in mode inherit); a user namespace
- *     joined by path is an error.
- *  2. linux.uidMappings and linux.gidMappings are set to the mappings
- *     (removed in mode inherit).
- *  3. Without a network namespace the container's user namespace owns,
- *     every mount at /sys or under it is removed and a read-only recursive
- *     bind of the host's /sys is appended.
- *  4. Mount options uid=N and gid=N stay only when N is mapped.
- *  5. linux.resources and linux.cgroupsPath go (or are kept, or filtered
- *     by the delegated cgroup v2 controllers: see ocirl_cgroups).
- *  6. process.user: uid and gid must be mapped; additionalGids are removed
- *     (single, subid) or filtered to the mapped ones (userns, inherit).
- *  7. process.oomScoreAdj is raised to the caller's; process.rlimits are
- *     lowered to the caller's hard limits.
- *  8. With the caller's pid namespace, /proc becomes a bind of the host's;
- *     with its ipc namespace, /dev/mqueue and /dev/shm become binds (or
- *     /dev/mqueue goes when the caller has none).
- *  9. linux.sysctl: net.* goes with the caller's network namespace, else
- *     net.ipv4.ping_group_range is narrowed to mapped gids.
- * 10. Bind mounts get the flags their source's mount has locked (nosuid,
- *     nodev, noexec, ro, the atime mode).
- * 11. linux.netDevices and linux.intelRdt are removed.
+ * The rules run in the order of ocirl_rule_name(0), ocirl_rule_name(1), ...
+ * (each is lib/rules/NAME.c; the README's table says what each does and
+ * why); opts->skip_rules of the context's options turns some off. In short:
+ * linux.namespaces ends with one user namespace and the id mappings are the
+ * mode's; /sys, /proc, /dev/mqueue and /dev/shm mounts a rootless runtime
+ * cannot make become binds of the host's; uid=/gid= mount options, cgroup
+ * settings, additional gids, oomScoreAdj, rlimits, net sysctls and bind
+ * mount flags are brought within what the caller may set; netDevices and
+ * intelRdt go. Each change names its rule (ocirl_changes_rule()).
  */
 OCIRL_EXPORT int ocirl_config_convert(ocirl_changes *changes, struct json_object *config,
 				      const ocirl_context *ctx, ocirl_error **err);

@@ -4,7 +4,7 @@
  * caller that the fix-ups need, read from PROC_SELF (default /proc/self) and
  * the cgroup v2 mount, so that tests can give fake ones. A fact that cannot
  * be read stays unknown, and the fix-up that needs it then does the safe
- * thing (see lib/convert.c).
+ * thing (see lib/rules/).
  */
 #include <fcntl.h>
 #include <inttypes.h>

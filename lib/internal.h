@@ -146,7 +146,7 @@ enum {
 };
 
 /* A context with the given facts read; the others are read by
- * ocirl__context_load() when a rule needs them (lib/convert.c). */
+ * ocirl__context_load() when a rule needs them (lib/rules/). */
 int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned facts, ocirl_error **err);
 /* Reads the facts not read yet. Changes ctx: a context made with fewer than
  * all facts must not be shared between threads. */

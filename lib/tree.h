@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The library's own JSON tree, the one the rules work on (lib/convert.c).
+ * The library's own JSON tree, the one the rules work on (lib/rules/).
  *
  * Why not json-c's objects: a json-c object is one malloc() plus a 16-bucket
  * hash table, every key a strdup(), every value its own allocation, and the
@@ -210,10 +210,13 @@ int ocirl__json_parse(ocirl_tree **out, const char *data, size_t len, const char
 int ocirl__json_write(char **out, size_t *out_len, const ocirl_node *root, ocirl_style style, const char *indent,
 		      int final_newline, size_t size_hint, ocirl_error **err);
 
-/* ---- the rules (lib/convert.c) ---- */
+/* ---- the rules (lib/rules/) ---- */
 
 /* Whether a rule reads the member key of the root object (parent NULL) or of
- * the root's member parent; only "linux" and "process" are looked into. */
+ * the root's member parent: made from the fields every rule lists in its
+ * reads (lib/rules/driver.c), so a member no rule names is kept as text.
+ * Under a parent whose members no rule names one by one, every key counts
+ * as read (the parent is read whole). */
 bool ocirl__rules_read(const char *parent, const char *key);
 
 /* A tree of the raw text of node (OCIRL_NODE_RAW) into *out, whose root is

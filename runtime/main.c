@@ -55,11 +55,12 @@ static char *config_path(const rt_args *a)
 /* Converts the config in place. Returns 0 and the number of changes, or -1
  * after reporting the error. */
 static int convert_config(const rt_log *log, const char *path, ocirl_mode mode, ocirl_cgroups cgroups,
-			  const rt_config *conf, size_t *n_changes)
+			  const rt_skip *skip, const rt_config *conf, size_t *n_changes)
 {
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	opts.mode = mode;
 	opts.cgroups = cgroups;
+	opts.skip_rules = skip->names;
 	ocirl_error *err = NULL;
 	ocirl_changes *changes = NULL;
 	char *data = NULL, *out = NULL;
@@ -75,7 +76,8 @@ static int convert_config(const rt_log *log, const char *path, ocirl_mode mode, 
 		goto fail;
 	*n_changes = ocirl_changes_count(changes);
 	for (size_t i = 0; i < *n_changes; i++)
-		rt_log_debug(log, "%s: %s", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i));
+		rt_log_debug(log, "%s: %s [%s]", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
+			     ocirl_changes_rule(changes, i));
 	/* An already converted config is not rewritten at all. */
 	if (*n_changes > 0 && ocirl_file_replace(path, out, out_len, &err) < 0)
 		goto fail;
@@ -114,9 +116,11 @@ int main(int argc, char **argv)
 	 * once, not only on the next create. */
 	ocirl_mode mode;
 	ocirl_cgroups cgroups;
-	const char *mode_source = NULL, *cgroups_source = NULL;
+	rt_skip skip = { 0 };
+	const char *mode_source = NULL, *cgroups_source = NULL, *skip_source = NULL;
 	if (rt_config_load(&conf, &msg) < 0 || rt_mode_resolve(&mode, &mode_source, &conf, &msg) < 0 ||
 	    rt_cgroups_resolve(&cgroups, &cgroups_source, &conf, &msg) < 0 ||
+	    rt_skip_resolve(&skip, &skip_source, &conf, &msg) < 0 ||
 	    rt_runtime_find(&runtime, &runtime_source, &conf, &msg) < 0) {
 		rt_log_error(&log, "%s", msg ? msg : "out of memory");
 		goto out;
@@ -129,12 +133,17 @@ int main(int argc, char **argv)
 			rt_log_error(&log, "the bundle's config.json: %s", strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
-		if (convert_config(&log, config, mode, cgroups, &conf, &n) < 0)
+		if (convert_config(&log, config, mode, cgroups, &skip, &conf, &n) < 0)
 			goto out;
-		rt_log_debug(&log, "%s: bundle %s, config %s: %zu change%s, mode %s (%s), cgroups %s (%s); runtime %s (%s)",
+		char skipped[1024] = "";
+		for (size_t i = 0; skip.names[i]; i++)
+			snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped), "%s%s", i ? "," : "",
+				 skip.names[i]);
+		rt_log_debug(&log, "%s: bundle %s, config %s: %zu change%s, mode %s (%s), cgroups %s (%s), %s%s (%s); runtime %s (%s)",
 			     command, args.bundle ? args.bundle : ".", config, n, n == 1 ? "" : "s",
-			     ocirl_mode_name(mode), mode_source, ocirl_cgroups_name(cgroups), cgroups_source, runtime,
-			     runtime_source);
+			     ocirl_mode_name(mode), mode_source, ocirl_cgroups_name(cgroups), cgroups_source,
+			     skip.names[0] ? "skipping " : "no rule skipped", skipped, skip_source,
+			     runtime, runtime_source);
 	} else {
 		rt_log_debug(&log, "%s: passed through unchanged; runtime %s (%s)",
 			     command ? command : argc > 1 ? argv[1] : "no arguments", runtime, runtime_source);
@@ -148,5 +157,6 @@ out:
 	free(config);
 	free(runtime);
 	rt_config_clear(&conf);
+	rt_skip_clear(&skip);
 	return code;
 }

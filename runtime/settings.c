@@ -47,6 +47,40 @@ static char *trim(char *s)
 static const char *mode_names = "auto, userns, single, subid or inherit";
 static const char *cgroups_names = "auto, drop or keep";
 
+/* Splits a copy of text into rule names; where and what name it in errors. */
+static int parse_skip(rt_skip *out, const char *text, const char *where, const char *what, char **msg)
+{
+	rt_skip s = { 0 };
+	if (!(s.text = strdup(text)))
+		return set_msg(msg, "out of memory");
+	size_t n = 0;
+	char *save = NULL;
+	for (char *name = strtok_r(s.text, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save)) {
+		size_t i;
+		if (ocirl_rule_find(&i, name) < 0) {
+			int r = set_msg(msg, "%s%s%s: unknown rule '%s' (oci-rootless --list-rules lists them)", where,
+					*where ? ": " : "", what, name);
+			rt_skip_clear(&s);
+			return r;
+		}
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(s.names[k], name) == 0;
+		if (!seen && n < 64)
+			s.names[n++] = name;
+	}
+	s.names[n] = NULL;
+	*out = s;
+	return 0;
+}
+
+void rt_skip_clear(rt_skip *s)
+{
+	free(s->text);
+	s->text = NULL;
+	s->names[0] = NULL;
+}
+
 /* One "key = value" line; unknown keys are accepted and ignored, so that
  * a config written for a later version still works. */
 static int config_set(rt_config *c, const char *key, const char *value, const char *where, char **msg)
@@ -67,6 +101,17 @@ static int config_set(rt_config *c, const char *key, const char *value, const ch
 		if (ocirl_cgroups_parse(&c->cgroups, value) < 0)
 			return set_msg(msg, "%s: cgroups: unknown value '%s' (%s)", where, value, cgroups_names);
 		c->has_cgroups = true;
+	} else if (strcmp(key, "skip") == 0) {
+		rt_skip check;
+		char *v = strdup(value);
+		if (!v)
+			return set_msg(msg, "out of memory");
+		free(c->skip);
+		c->skip = v;
+		/* checked now, so that a wrong name shows on every command */
+		if (parse_skip(&check, v, where, "skip", msg) < 0)
+			return -1;
+		rt_skip_clear(&check);
 	}
 	return 0;
 }
@@ -141,7 +186,8 @@ void rt_config_clear(rt_config *c)
 {
 	free(c->path);
 	free(c->runtime);
-	c->path = c->runtime = NULL;
+	free(c->skip);
+	c->path = c->runtime = c->skip = NULL;
 }
 
 int rt_mode_resolve(ocirl_mode *out, const char **source, const rt_config *c, char **msg)
@@ -159,6 +205,17 @@ int rt_mode_resolve(ocirl_mode *out, const char **source, const rt_config *c, ch
 		*source = "default";
 	}
 	return 0;
+}
+
+int rt_skip_resolve(rt_skip *out, const char **source, const rt_config *c, char **msg)
+{
+	const char *env = env_value("OCI_ROOTLESS_SKIP");
+	if (env) {
+		*source = "OCI_ROOTLESS_SKIP";
+		return parse_skip(out, env, "", "OCI_ROOTLESS_SKIP", msg);
+	}
+	*source = c->skip ? c->path : "default";
+	return parse_skip(out, c->skip ? c->skip : "", "", c->path ? c->path : "", msg);
 }
 
 int rt_cgroups_resolve(ocirl_cgroups *out, const char **source, const rt_config *c, char **msg)

@@ -22,13 +22,20 @@ typedef struct {
 	ocirl_mode mode;
 	bool has_cgroups;
 	ocirl_cgroups cgroups;
+	char *skip;    /* its "skip" as written, or NULL */
 } rt_config;
+
+/* The rules turned off, for ocirl_options.skip_rules. */
+typedef struct {
+	char *text;              /* the names, split in place */
+	const char *names[64 + 1]; /* NULL-terminated */
+} rt_skip;
 
 /* Reads the config file named by $OCI_ROOTLESS_CONFIG, else
  * RT_DEFAULT_CONFIG. A missing default file is no error (an empty config);
  * a missing file named by the environment is. Lines are "key = value",
  * blank, or comments starting with "#"; a value may be in double quotes.
- * The known keys (runtime, mode, cgroups) are checked; unknown keys are
+ * The known keys (runtime, mode, cgroups, skip) are checked; unknown keys are
  * ignored, so that a config written for a later version still works. */
 int rt_config_load(rt_config *out, char **msg);
 void rt_config_clear(rt_config *c);
@@ -39,6 +46,12 @@ int rt_mode_resolve(ocirl_mode *out, const char **source, const rt_config *c, ch
 /* What happens to cgroup settings: $OCI_ROOTLESS_CGROUPS, else the
  * config's "cgroups", else auto. */
 int rt_cgroups_resolve(ocirl_cgroups *out, const char **source, const rt_config *c, char **msg);
+
+/* The rules turned off (names separated by commas or spaces, each checked
+ * against the table): $OCI_ROOTLESS_SKIP, else the config's "skip", else
+ * none. */
+int rt_skip_resolve(rt_skip *out, const char **source, const rt_config *c, char **msg);
+void rt_skip_clear(rt_skip *s);
 
 /* The real runtime: $OCI_ROOTLESS_RUNTIME, else the config's "runtime",
  * else the first of crun and runc. A value with a "/" is a path; a name is

@@ -52,6 +52,11 @@ static void usage(FILE *f)
 		"                      indented with the input's indent unit)\n"
 		"      --pretty        write indented text, even for a one-line input\n"
 		"\n"
+		"Rules (each change is explained with the name of the rule that made it):\n"
+		"      --list-rules    list the rules, in the order they run, and exit\n"
+		"      --skip RULE     turn RULE off, its changes and its refusals; repeat it or\n"
+		"                      give several names separated by commas\n"
+		"\n"
 		"Mode (how the container's ids are mapped):\n"
 		"  -m, --mode MODE     auto (default): userns inside a user namespace, else single;\n"
 		"                        as root outside any user namespace it is an error\n"
@@ -210,11 +215,51 @@ static int write_output_file(const char *path, const char *data, size_t len)
 	return EXIT_OK;
 }
 
+/* --list-rules: name, modes and summary of each rule, in the order they run. */
+static int list_rules(void)
+{
+	static const ocirl_mode modes[] = { OCIRL_MODE_USERNS, OCIRL_MODE_SINGLE, OCIRL_MODE_SUBID, OCIRL_MODE_INHERIT };
+	const unsigned all = (1u << OCIRL_MODE_USERNS) | (1u << OCIRL_MODE_SINGLE) | (1u << OCIRL_MODE_SUBID) |
+			     (1u << OCIRL_MODE_INHERIT);
+	printf("%-18s %-14s %s\n", "RULE", "MODES", "WHAT IT DOES");
+	for (size_t i = 0; i < ocirl_rules_count(); i++) {
+		unsigned m = ocirl_rule_modes(i);
+		char list[64] = "";
+		if (m == all)
+			snprintf(list, sizeof(list), "all");
+		for (size_t k = 0; m != all && k < sizeof(modes) / sizeof(modes[0]); k++)
+			if (m & (1u << modes[k]))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", *list ? "," : "",
+					 ocirl_mode_name(modes[k]));
+		printf("%-18s %-14s %s\n", ocirl_rule_name(i), list, ocirl_rule_summary(i));
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
+}
+
+/* Adds the comma-separated rule names of arg (changed in place) to skip;
+ * false when one is unknown, which is then skip[*n]. */
+static bool add_skip(const char **skip, size_t *n, char *arg)
+{
+	for (char *name = strtok(arg, ","); name; name = strtok(NULL, ",")) {
+		size_t i;
+		skip[*n] = name;
+		if (ocirl_rule_find(&i, name) < 0)
+			return false;
+		bool seen = false;
+		for (size_t k = 0; k < *n && !seen; k++)
+			seen = strcmp(skip[k], name) == 0;
+		if (!seen && *n < 64)
+			(*n)++;
+		skip[*n] = NULL;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
 	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER, OPT_CGROUPS, OPT_PROC_SELF,
-	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT };
+	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT, OPT_LIST_RULES, OPT_SKIP };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -235,6 +280,8 @@ int main(int argc, char **argv)
 		{ "cgroup-root", required_argument, NULL, OPT_CGROUP_ROOT },
 		{ "source-root", required_argument, NULL, OPT_SOURCE_ROOT },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+		{ "skip", required_argument, NULL, OPT_SKIP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -244,6 +291,9 @@ int main(int argc, char **argv)
 	bool in_place = false, check = false, explain = false;
 	unsigned int flags = 0;
 	size_t max_size = DEFAULT_MAX_SIZE;
+	/* --skip: at most one name a rule (repeats are dropped), NULL-terminated */
+	const char *skip[64 + 1] = { NULL };
+	size_t n_skip = 0;
 	int c;
 
 	opterr = 0;
@@ -283,6 +333,14 @@ int main(int argc, char **argv)
 			if (!parse_size(optarg, &max_size))
 				return usage_error("--max-size: '%s' is not a positive number of bytes", optarg);
 			break;
+		case OPT_LIST_RULES: return list_rules();
+		case OPT_SKIP: {
+			if (!add_skip(skip, &n_skip, optarg))
+				return usage_error("--skip: unknown rule '%s' (oci-rootless --list-rules lists them)",
+						   skip[n_skip]);
+			opts.skip_rules = skip;
+			break;
+		}
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V':
 			printf("oci-rootless %s\n", ocirl_version());
@@ -348,7 +406,8 @@ int main(int argc, char **argv)
 	size_t n = ocirl_changes_count(changes);
 	if (explain || check)
 		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "%s: %s\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i));
+			fprintf(stderr, "%s: %s [%s]\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
+				ocirl_changes_rule(changes, i));
 	if (check) {
 		if (n == 0 && explain)
 			fprintf(stderr, "%s: no change needed\n", path);

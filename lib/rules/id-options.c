@@ -12,22 +12,6 @@ static const ocirl_field reads[] = {
 	{ NULL, 0, 0 },
 };
 
-/* Parses the N of "uid=N"; false when it is not a plain decimal number. */
-static bool option_id(const char *opt, const char *prefix, uint64_t *id)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(opt, prefix, n) != 0 || opt[n] == '\0')
-		return false;
-	uint64_t v = 0;
-	for (const char *p = opt + n; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*id = v;
-	return true;
-}
-
 static int apply(ocirl_rule_env *e)
 {
 	const ocirl_mappings *maps = e->maps;
@@ -38,11 +22,9 @@ static int apply(ocirl_rule_env *e)
 		for (size_t j = 0; j < ocirl__node_len(opts);) {
 			const char *opt = ocirl__node_str(ocirl__node_at(opts, j));
 			uint64_t id;
-			bool is_uid = option_id(opt, "uid=", &id), is_gid = !is_uid && option_id(opt, "gid=", &id);
-			bool mapped = is_uid ? ocirl__mappings_cover(maps->uid, maps->n_uid, id)
-				    : is_gid ? ocirl__mappings_cover(maps->gid, maps->n_gid, id)
-					     : true;
-			if (mapped) {
+			bool is_uid;
+			if (!ocirl__rule_id_option(opt, strlen(opt), &is_uid, &id) ||
+			    ocirl__mappings_cover(is_uid ? maps->uid : maps->gid, is_uid ? maps->n_uid : maps->n_gid, id)) {
 				j++;
 				continue;
 			}

@@ -161,6 +161,10 @@ bool ocirl__rule_options_have(const ocirl_node *opts, const char *opt);
 /* Removes every opt from opts; true when there was one. */
 bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt);
 
+/* Whether the len bytes at opt are a mount option "uid=N" or "gid=N" with N
+ * a plain decimal number (into *is_uid and *id). */
+bool ocirl__rule_id_option(const char *opt, size_t len, bool *is_uid, uint64_t *id);
+
 /* Removes obj.key when it is there, explained as "WHERE: removed: WHY". */
 int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const char *where, const char *why);
 /* Removes the keys of obj for which drop(key, arg) is true, each explained

@@ -188,3 +188,19 @@ int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *
 	}
 	return 0;
 }
+
+bool ocirl__rule_id_option(const char *opt, size_t len, bool *is_uid, uint64_t *id)
+{
+	if (len < 5 || (opt[0] != 'u' && opt[0] != 'g') || opt[1] != 'i' || opt[2] != 'd' || opt[3] != '=')
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 4; i < len; i++) {
+		char c = opt[i];
+		if (c < '0' || c > '9' || v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(c - '0');
+	}
+	*is_uid = opt[0] == 'u';
+	*id = v;
+	return true;
+}

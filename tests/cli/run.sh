@@ -5,7 +5,8 @@
 # stdin, -o, -i, --check, --explain, --compact, error messages) and the
 # fidelity promises, against the binary in $OCI_ROOTLESS. Output is TAP.
 #
-# Expected conversions are taken from the golden cases (../golden/cases),
+# Expected conversions are taken from the golden cases (../golden/cases,
+# ../rules/RULE/CASE),
 # whose files are checked by hand; here the point is how they get in and out.
 set -u
 
@@ -26,6 +27,7 @@ command -v jq >/dev/null || { echo "Bail out! jq is needed"; exit 99; }
 G=$here/../golden
 IN=$G/inputs
 CASES=$G/cases
+RULES=$here/../rules
 # The modes' inputs are always given, so that nothing depends on /proc or /etc:
 # the caller's facts come from an empty fake /proc/self, as in the golden suite.
 HERMETIC=(--proc-self "$G/maps/proc-none" --source-root /nonexistent)
@@ -440,7 +442,7 @@ for bad in mode json type; do
 		code=3 ;;
 	type)
 		begin "--in-place on a field of the wrong type (exit 3): the original is byte-identical, no temp file"
-		src=$CASES/invalid.option-not-string/input.json
+		src=$RULES/sys/invalid.option-not-string/input.json
 		args=("${SINGLE[@]}")
 		code=3 ;;
 	esac
@@ -757,11 +759,11 @@ begin "fidelity: key order is kept at every level; added keys go last"
 end
 
 begin "fidelity: replaced keys keep their place (mounts in the middle, uidMappings first)"
-run "${SINGLE[@]}" "$CASES/user-ns.several-entries/input.json"
+run "${SINGLE[@]}" "$RULES/user-namespace/user-ns.several-entries/input.json"
 expect_rc 0
 [ "$(jq -c '.linux | keys_unsorted' "$W/out")" = '["uidMappings","namespaces","x-after","gidMappings"]' ] ||
 	problem "linux keys: $(jq -c '.linux | keys_unsorted' "$W/out")"
-run "${SINGLE[@]}" "$CASES/sys.mounts-null/input.json"
+run "${SINGLE[@]}" "$RULES/sys/mounts-null/input.json"
 [ "$(jq -c 'keys_unsorted' "$W/out")" = '["ociVersion","mounts","linux","annotations"]' ] ||
 	problem "top-level keys: $(jq -c 'keys_unsorted' "$W/out")"
 end
@@ -800,6 +802,70 @@ indent_case() { # DESCRIPTION INPUT UNIT-REGEX-OF-ONE-LEVEL WRONG-REGEX
 indent_case "tabs (runc spec)" "$IN/runc-spec.json" $'\t' '^ |^(\t)* '
 indent_case "4 spaces (ctr oci spec)" "$IN/containerd-ctr.json" '    ' $'^\t|^(    )* {1,3}[^ ]'
 indent_case "2 spaces" "$FID" '  ' $'^\t|^(  )* [^ ]'
+
+# ---- the rules: --list-rules, --skip, names in --explain ----
+begin "--list-rules: a header, then one line a rule: its name, modes and summary; exit 0, nothing on stderr"
+run --list-rules
+expect_rc 0
+expect_no_stderr
+[ "$(head -n 1 "$W/out" | awk '{ print $1 }')" = RULE ] || problem "no header line: $(head -n 1 "$W/out")"
+rules=$(sed 1d "$W/out" | awk '{ print $1 }')
+[ "$(printf '%s\n' "$rules" | wc -l)" -ge 16 ] || problem "fewer than 16 rules: $rules"
+[ "$(printf '%s\n' "$rules" | sort -u | wc -l)" = "$(printf '%s\n' "$rules" | wc -l)" ] || problem "a name is listed twice"
+printf '%s\n' "$rules" | grep -qvE '^[a-z][a-z0-9-]*$' && problem "a name is not lower-case words with dashes: $rules"
+sed 1d "$W/out" | awk 'NF < 3 { exit 1 }' || problem "a line without modes and summary"
+[ "$(printf '%s\n' "$rules" | head -n 1)" = user-namespace ] || problem "the first rule is not user-namespace"
+end
+
+begin "--explain: every change line ends with the name of a listed rule in brackets"
+run "${SINGLE[@]}" --explain "$IN/docker-moby.json"
+expect_rc 0
+while IFS= read -r line; do
+	r=$(printf '%s\n' "$line" | sed -n 's/.* \[\([a-z0-9-]*\)\]$/\1/p')
+	[ -n "$r" ] || { problem "no [rule] at the end of: $line"; continue; }
+	printf '%s\n' "$rules" | grep -qxF "$r" || problem "[$r] is not a listed rule: $line"
+done <"$W/err"
+grep -q ' \[id-options\]$' "$W/err" || problem "no change of id-options (devpts gid=5 in mode single)"
+grep -q ' \[user-namespace\]$' "$W/err" || problem "no change of user-namespace"
+end
+
+begin "--skip RULE: that rule changes nothing, the others run as before"
+run "${SINGLE[@]}" --explain "$IN/docker-moby.json"
+cp "$W/err" "$W/all.err"
+cp "$W/out" "$W/all.out"
+run "${SINGLE[@]}" --explain --skip id-options "$IN/docker-moby.json"
+expect_rc 0
+grep -q '\[id-options\]$' "$W/err" && problem "--skip id-options: it still made changes"
+grep -v ' \[id-options\]$' "$W/all.err" >"$W/rest.err"
+cmp -s "$W/rest.err" "$W/err" || problem "the other rules' changes differ: $(diff "$W/rest.err" "$W/err" | head -5)"
+jq -e '[.mounts[] | select(.destination == "/dev/pts") | .options[] | select(. == "gid=5")] | length == 1' "$W/out" >/dev/null ||
+	problem "devpts lost gid=5 though id-options was skipped"
+end
+
+begin "--skip: repeated, comma-separated and twice the same name"
+run "${SINGLE[@]}" --explain --skip id-options,sys --skip sys "$IN/docker-moby.json"
+expect_rc 0
+grep -qE '\[(id-options|sys)\]$' "$W/err" && problem "a skipped rule made changes: $(grep -E '\[(id-options|sys)\]$' "$W/err" | head -2)"
+grep -vE ' \[(id-options|sys)\]$' "$W/all.err" >"$W/rest.err"
+cmp -s "$W/rest.err" "$W/err" || problem "the other rules' changes differ"
+end
+
+begin "--skip turns a refusal off too: process-user lets an unmapped gid through"
+printf '{"process":{"user":{"uid":0,"gid":5}},"linux":{"namespaces":[{"type":"network"}]}}' >"$W/unmapped.json"
+run "${SINGLE[@]}" "$W/unmapped.json"
+expect_error 4
+run "${SINGLE[@]}" --skip process-user "$W/unmapped.json"
+expect_rc 0
+expect_jq '.process.user.gid == 5'
+end
+
+begin "--skip with an unknown rule: exit 2, naming it, nothing on stdout"
+run "${SINGLE[@]}" --skip sys,nonesuch "$IN/docker-moby.json"
+expect_error 2
+expect_stderr_has "--skip: unknown rule 'nonesuch'"
+run "${SINGLE[@]}" --skip "" "$IN/docker-moby.json"
+expect_rc 0
+end
 
 begin "fidelity: the final newline is kept, or its absence"
 run "${SINGLE[@]}" "$IN/runc-spec.json"

@@ -14,9 +14,12 @@ for f in "$inputs"/*.json; do
         { printf "\\x0$b"; cat "$f"; } > "$out/convert/$name-$b"
     done
 done
-# the golden cases' own inputs (fix-ups, cgroups, invalid input), with every fact known
-for f in "$here"/../golden/cases/*/input.json; do
-    name=$(basename "$(dirname "$f")")
+# the golden cases' own inputs (the rules' cases, invalid input), with every fact known
+for f in "$here"/../golden/cases/*/input.json "$here"/../rules/*/*/input.json; do
+    case $f in
+    */rules/*) name=$(basename "$(dirname "$(dirname "$f")")").$(basename "$(dirname "$f")") ;;
+    *) name=$(basename "$(dirname "$f")") ;;
+    esac
     for b in c0 e3; do { printf "\x$b"; cat "$f"; } > "$out/convert/case-$name-$b"; done
 done
 printf '         0       1000          1\n' > "$out/idmap/unshare"

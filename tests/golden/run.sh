@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# Golden tests: every folder cases/NAME/ is one conversion.
+# Golden tests: every folder cases/NAME/, and every case of a rule,
+# ../rules/RULE/NAME/ (tests/rules/), is one conversion.
 #
 #   args            the options, one line (paths relative to tests/golden/)
 #   input           one line: the name of a file in inputs/  (or:)
@@ -40,11 +41,17 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocirl-golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+# A case is named cases/NAME or rules/RULE/NAME (its folder is ../rules/RULE/NAME).
 if [ $# -gt 0 ]; then
 	cases=
-	for c in "$@"; do cases="$cases cases/${c#cases/}"; done
+	for c in "$@"; do
+		case $c in
+		rules/* | ../rules/*) cases="$cases ../rules/${c#*rules/}" ;;
+		*) cases="$cases cases/${c#cases/}" ;;
+		esac
+	done
 else
-	cases=$(ls -d cases/*/ | sed 's,/$,,' | LC_ALL=C sort)
+	cases=$(ls -d cases/*/ ../rules/*/*/ 2>/dev/null | sed 's,/$,,' | LC_ALL=C sort)
 fi
 
 n=0
@@ -81,6 +88,7 @@ same() { # label expected actual
 
 for c in $cases; do
 	name=${c#cases/}
+	name=${name#../}
 	if [ ! -f "$c/args" ]; then
 		echo "Bail out! $c has no args file"
 		exit 99

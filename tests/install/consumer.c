@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 	}
 	n = ocirl_changes_count(changes);
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "%s: %s\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i));
+		fprintf(stderr, "%s: %s [%s]\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
+			ocirl_changes_rule(changes, i));
 	fprintf(stderr, "changes: %zu\n", n);
 	code = 0;
 done:

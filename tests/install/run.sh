@@ -174,10 +174,13 @@ if [ -x "$C/consumer" ]; then
         and (.linux | has("resources") | not)' "$W/conv.json" > /dev/null 2>&1 \
         || fail "the output is not the runc spec converted for 1000:1000: $(jq -c '.linux | {namespaces, uidMappings, gidMappings}' "$W/conv.json" 2>&1 | head -c 300)"
     unset LD_LIBRARY_PATH
-    "$D$BINDIR/oci-rootless" --mode single --uid 1000 --gid 1000 "$SPEC" > "$W/cli.json" 2> "$W/cli.err" \
+    "$D$BINDIR/oci-rootless" --mode single --uid 1000 --gid 1000 --explain "$SPEC" > "$W/cli.json" 2> "$W/cli.err" \
         || fail "the installed oci-rootless failed: $(oneline "$W/cli.err")"
     cmp -s "$W/cli.json" "$W/conv.json" || fail "the consumer's output differs from the installed oci-rootless --mode single --uid 1000 --gid 1000"
-    report "the consumer, run with LD_LIBRARY_PATH on the installed library, converts the runc spec ($n changes): the same bytes as the installed oci-rootless --mode single --uid 1000 --gid 1000"
+    grep -v '^version \|^changes: ' "$W/conv.err" > "$W/conv.changes"
+    cmp -s "$W/cli.err" "$W/conv.changes" \
+        || fail "the consumer's changes (with ocirl_changes_rule()) differ from the installed oci-rootless --explain: $(diff "$W/cli.err" "$W/conv.changes" | head -3 | paste -sd' ')"
+    report "the consumer, run with LD_LIBRARY_PATH on the installed library, converts the runc spec ($n changes): the same bytes and the same changes, rule names included, as the installed oci-rootless --mode single --uid 1000 --gid 1000 --explain"
 
     export LD_LIBRARY_PATH=$D$LIBDIR
     (cd "$C" && ./consumer "$W/conv.json" 1000 1000) > "$W/conv2.json" 2> "$W/conv2.err"

@@ -471,6 +471,32 @@ wrap OCI_ROOTLESS_CGROUPS=keep -- create -b "$B" ctr1
 has_resources "$B/config.json" || fail "OCI_ROOTLESS_CGROUPS=keep: linux.resources was removed"
 report "settings: cgroups from OCI_ROOTLESS_CGROUPS, else the config file's cgroups (keep leaves linux.resources)"
 
+# skip: rules turned off, from OCI_ROOTLESS_SKIP, else the config file's skip
+has_gid5() { jq -e '[.mounts[] | select(.destination == "/dev/pts") | .options[] | select(. == "gid=5")] | length == 1' "$1" > /dev/null 2>&1; }
+fresh
+wrap -- create -b "$B" ctr1
+has_gid5 "$B/config.json" && fail "no skip: devpts kept gid=5 (mode single maps gid 0 only)"
+fresh
+wrap OCI_ROOTLESS_SKIP=id-options -- create -b "$B" ctr1
+expect_exec "$FAKE" create -b "$B" ctr1
+has_gid5 "$B/config.json" || fail "OCI_ROOTLESS_SKIP=id-options: devpts lost gid=5"
+jq -e '[.linux.namespaces[] | select(.type == "user")] | length == 1' "$B/config.json" > /dev/null || fail "OCI_ROOTLESS_SKIP=id-options: the other rules did not run"
+fresh
+printf 'skip = "id-options, cgroups"\n' > "$T/skip.conf"
+wrap OCI_ROOTLESS_CONFIG="$T/skip.conf" -- --debug create -b "$B" ctr1
+has_gid5 "$B/config.json" || fail "skip = id-options in the config file: devpts lost gid=5"
+has_resources "$B/config.json" || fail "skip = cgroups in the config file: linux.resources was removed"
+expect_err "skipping id-options,cgroups \\($T/skip.conf\\)"
+fresh
+wrap OCI_ROOTLESS_CONFIG="$T/skip.conf" OCI_ROOTLESS_SKIP=cgroups -- create -b "$B" ctr1
+has_gid5 "$B/config.json" && fail "OCI_ROOTLESS_SKIP=cgroups over the config file's skip: devpts kept gid=5"
+has_resources "$B/config.json" || fail "OCI_ROOTLESS_SKIP=cgroups: linux.resources was removed"
+report "settings: skip from OCI_ROOTLESS_SKIP, else the config file's skip; a skipped rule changes nothing, the others run; the debug note names them"
+settings_error "OCI_ROOTLESS_SKIP naming no rule" "OCI_ROOTLESS_SKIP: unknown rule 'bogus'" OCI_ROOTLESS_SKIP=sys,bogus
+printf 'skip = sys nonesuch\n' > "$T/badskip.conf"
+settings_error "a bad skip in the config file, named by file and line" "$T/badskip.conf:1: skip: unknown rule 'nonesuch'" \
+    OCI_ROOTLESS_CONFIG="$T/badskip.conf"
+
 if [ ! -e /etc/oci-rootless/runtime.conf ]; then
     fresh
     wrap OCI_ROOTLESS_CONFIG= -- create -b "$B" ctr1
@@ -831,8 +857,11 @@ if [ -n "$CLI" ] && [ -x "$CLI" ]; then
     # the options of --help: "  -o, --output FILE" and "      --check" lines
     want=$("$CLI" --help | grep -oE -- '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+' | sort -u | paste -sd' ')
     expect_completion "oci-rootless: every long option of its --help" "$want" 1 oci-rootless --
+    want=$("$CLI" --list-rules | awk 'NR > 1 { print $1 }' | paste -sd' ')
+    PATH="$(dirname "$CLI"):$PATH" expect_completion "oci-rootless --skip: the rules of --list-rules" "$want" 2 oci-rootless --skip ""
 else
     skip "bash completion: every long option of oci-rootless --help" "OCI_ROOTLESS is not set"
+    skip "bash completion: oci-rootless --skip: the rules of --list-rules" "OCI_ROOTLESS is not set"
 fi
 
 # The man page: groff reads it without a warning, and it names every setting.
@@ -840,7 +869,7 @@ MAN=$DOCS/oci-rootless-runtime.1
 if command -v groff > /dev/null; then
     groff -man -Tutf8 -ww -z "$MAN" > "$T/groff.out" 2>&1 && [ ! -s "$T/groff.out" ] || fail "groff: $(head -5 "$T/groff.out")"
 fi
-for w in OCI_ROOTLESS_RUNTIME OCI_ROOTLESS_MODE OCI_ROOTLESS_CGROUPS OCI_ROOTLESS_CONFIG OCI_ROOTLESS_RUNTIME_DEBUG /etc/oci-rootless/runtime.conf \
+for w in OCI_ROOTLESS_RUNTIME OCI_ROOTLESS_MODE OCI_ROOTLESS_CGROUPS OCI_ROOTLESS_SKIP OCI_ROOTLESS_CONFIG OCI_ROOTLESS_RUNTIME_DEBUG /etc/oci-rootless/runtime.conf \
     containerd-config.toml docker-daemon.json containers.conf runtimeclass.yaml; do
     grep -qF -- "$w" "$MAN" || fail "the man page does not mention $w"
 done
