@@ -51,7 +51,7 @@ readme=$(sed -n '/^### The rules/,/^### /p' "$top/README.md" | sed -n 's/^| [0-9
 check $? "README.md's table of rules is the table, in its order" "README: $(echo $readme)"
 
 # the man page: one ".TP" entry "\fBname\fR" a rule, in the RULES section
-man=$(sed -n '/^\.SH RULES/,/^\.SH [A-QS-Z]/p' "$top/docs/oci-rootless.1" | sed -n 's/^\\fB\([a-z0-9-]*\)\\fR$/\1/p')
+man=$(sed -n '/^\.SH RULES/,/^\.SH [A-QS-Z]/p' "$top/docs/oci-rootless.1" | sed 's/\\-/-/g' | sed -n 's/^\\fB\([a-z0-9-]*\)\\fR$/\1/p')
 [ "$man" = "$table" ]
 check $? "docs/oci-rootless.1's RULES section is the table, in its order" "man page: $(echo $man)"
 
