@@ -2,11 +2,17 @@
 /*
  * The driver: runs the table of rules (registry.c) on a tree.
  *
- * The fields the rules read (each rule's reads) are merged once into one
+ * The fields the rules read (each rule's reads) are merged into one
  * schema, a tree of the members and items the rules look at, with the type
  * each needs and which rules need it. From it come both the type checks of
  * a conversion (one walk of the config, before any rule runs) and what the
  * fast parser must build nodes for (ocirl__rules_read()).
+ *
+ * The merge runs at build time: schema-gen.c, linked with this file built
+ * without OCIRL_SCHEMA_TABLE, writes the merged schema as C
+ * (schema-table.h), which the library includes; a table whose fields cannot
+ * be merged fails the build. Merging at every start would cost a quarter of
+ * the instructions of converting a runc spec.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -28,16 +34,6 @@ typedef struct {
 	uint16_t child, next; /* first child and next sibling; 0 for none (0 is the root) */
 } schema_node;
 
-static struct {
-	schema_node n[SCHEMA_MAX];
-	size_t count;
-	char keys[SCHEMA_KEYS];
-	size_t keys_used;
-	char error[256]; /* a table that cannot be merged: "" when fine */
-} schema;
-
-static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
-
 static const char *type_name(ocirl_field_type t)
 {
 	switch (t) {
@@ -50,6 +46,28 @@ static const char *type_name(ocirl_field_type t)
 	default: return "a value";
 	}
 }
+
+#ifdef OCIRL_SCHEMA_TABLE
+
+/* static const struct { schema_node n[]; size_t count; } schema */
+#include "schema-table.h"
+
+const char *ocirl__rules_schema_error(void)
+{
+	return NULL; /* the build made the table */
+}
+
+#else /* the merge, for schema-gen.c */
+
+static struct {
+	schema_node n[SCHEMA_MAX];
+	size_t count;
+	char keys[SCHEMA_KEYS];
+	size_t keys_used;
+	char error[256]; /* a table that cannot be merged: "" when fine */
+} schema;
+
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
 
 static bool schema_fail(const ocirl_rule *rule, const char *path, const char *what)
 {
@@ -165,6 +183,33 @@ const char *ocirl__rules_schema_error(void)
 	return schema.error[0] ? schema.error : NULL;
 }
 
+static const char *const field_type_names[] = {
+	"OCIRL_FIELD_ANY", "OCIRL_FIELD_OBJECT", "OCIRL_FIELD_ARRAY", "OCIRL_FIELD_STRING",
+	"OCIRL_FIELD_INT", "OCIRL_FIELD_UINT32", "OCIRL_FIELD_UINT64",
+};
+
+int ocirl__rules_schema_write(FILE *f)
+{
+	const char *e = ocirl__rules_schema_error();
+	if (e) {
+		fprintf(stderr, "the table of rules cannot be merged: %s\n", e);
+		return -1;
+	}
+	fprintf(f, "/* Made by lib/rules/schema-gen.c from the rules' fields: do not edit. */\n"
+		   "static const struct {\n\tschema_node n[%zu];\n\tsize_t count;\n} schema = {\n\t{\n",
+		schema.count);
+	for (size_t i = 0; i < schema.count; i++) {
+		const schema_node *n = &schema.n[i];
+		fprintf(f, "\t\t{ %s%s%s, %s, 0x%" PRIx64 ", 0x%" PRIx64 ", %u, %u },\n", n->key ? "\"" : "",
+			n->key ? n->key : "NULL", n->key ? "\"" : "", field_type_names[n->type], n->typed, n->required,
+			(unsigned)n->child, (unsigned)n->next);
+	}
+	fprintf(f, "\t},\n\t%zu,\n};\n", schema.count);
+	return ferror(f) ? -1 : 0;
+}
+
+#endif /* OCIRL_SCHEMA_TABLE */
+
 static int schema_find(int parent, const char *key)
 {
 	for (int c = schema.n[parent].child; c; c = schema.n[c].next)
@@ -175,7 +220,9 @@ static int schema_find(int parent, const char *key)
 
 bool ocirl__rules_read(const char *parent, const char *key)
 {
+#ifndef OCIRL_SCHEMA_TABLE
 	pthread_once(&schema_once, schema_build);
+#endif
 	int node = 0;
 	if (parent) {
 		node = schema_find(0, parent);

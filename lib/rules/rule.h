@@ -113,6 +113,11 @@ struct ocirl_rule_env {
 extern const ocirl_rule *const ocirl__rules[];
 extern const size_t ocirl__rules_n;
 
+/* Writes the merged schema of the rules' fields as C, for schema-table.h
+ * (only in the build's generator, lib/rules/schema-gen.c); -1 after
+ * printing why when the fields cannot be merged. */
+int ocirl__rules_schema_write(FILE *f);
+
 /* ---- helpers for the rules (rules.c) ---- */
 
 /* The member key of obj, with JSON null read as absent. Inlined: the keys

@@ -130,7 +130,10 @@ jq --arg src "$T/lock" --argjson o "$LOCKED_OPTS" \
 jq --arg src "$T/lock" \
     '.mounts += [{"destination": "/data", "type": "bind", "source": $src, "options": ["rbind", "rw", "nodiratime"]}]' \
     "$S/default.json" > "$S/nodiratime.json"
-for f in oom rlimits nopid noipc gids locked nodiratime; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+# devpts's options joined in one string (runc and crun pass an option they do not know on as mount data)
+jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noexec", "newinstance,ptmxmode=0666,mode=0620,gid=5"] else . end)' \
+    "$S/default.json" > "$S/joined.json"
+for f in oom rlimits nopid noipc gids locked nodiratime joined; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -166,7 +169,7 @@ CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
 #   CONTEXT: unshare | unshare-net | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
-#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime
+#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime | joined
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
 # Optional, as assignments before the call (PRE=... run_case ...):
 #   PRE       shell code the test user's shell runs on itself in the context,
@@ -307,6 +310,7 @@ UNSORTED_G="1 $((SUBG_START + 1)) 1000 0 $GID_U 1"
 DIFF_U="0 $UID_U 1 1 $SUBU_START $SUBU_COUNT"
 DIFF_G="0 $GID_U 1 100 $((SUBG_START + 100)) 50 1 $((SUBG_START + 1)) 20"
 RESTORE_GID5='.mounts |= map(if .destination == "/dev/pts" then .options += ["gid=5"] else . end)'
+RESTORE_JOINED='.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noexec", "newinstance,ptmxmode=0666,mode=0620,gid=5"] else . end)'
 RESTORE_SYSFS='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)'
 
 # Putting back, in a converted config, one field as the spec had it (the
@@ -490,6 +494,31 @@ for rt in $RUNTIMES; do
             expect_maps gid "0 $GID_U 1|1 $SUBG_START $SUBG_COUNT"
             expect_own_sysfs; expect_devpts_gid5 $((SUBG_START + 4)); expect_mqueue
         fi
+        report "$d" "$B"
+    fi
+
+    # joined-id-options: uid=/gid= inside a comma-joined option
+    d="$rt: --mode single, devpts options joined in one string (newinstance,ptmxmode=0666,mode=0620,gid=5): starts, devpts without gid=5"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" joined "" --mode single
+        if expect_started; then
+            expect_devpts_gid5 no
+            case $(mount_opts /dev/pts) in *,ptmxmode=666,*) ;; *) fail "devpts: the joined option's ptmxmode=0666 was lost: $(mount_opts /dev/pts)" ;; esac
+        fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: caller in rootlesskit, devpts options joined in one string: gid=5 stays, mapped"
+    if ! skip_if_no_userns "$d"; then
+        run_case rootlesskit "$rt" joined ""
+        if expect_started; then expect_devpts_gid5 $((SUBG_START + 4)); fi
+        report "$d" "$B"
+    fi
+
+    d="$rt: negative control: --mode single, the joined devpts option put back whole fails: refused by runc's rootless check (gid= for an unmapped gid) or by the kernel (devpts gid=5: invalid argument)"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" joined "$RESTORE_JOINED" --mode single
+        expect_failed 'devpts.*invalid argument|gid= mount options for unmapped gid'
         report "$d" "$B"
     fi
 

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the rule ipc-mounts (lib/rules/ipc-mounts.c): with the
+ * caller's ipc namespace, /dev/mqueue becomes a bind of the host's when the
+ * caller has one (and goes otherwise), and /dev/shm a bind of the host's. */
+#include <unistd.h>
+
+#include "rule-test.h"
+
+#define BIND(d) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"" d "\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]}"
+
+static const char pm[] = "\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"/proc\",\"type\":\"proc\","
+			 "\"source\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
+			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]";
+
+int main(void)
+{
+	char want[4096], in[4096];
+
+	/* mode inherit, /sys out of the way */
+	rt_ctx.maps = &rt_inherit;
+	rt_ctx.net_owned_by_own_userns = true;
+
+	/* shared pid and ipc namespaces, and no mqueue on the caller's /dev/mqueue */
+	rt_ctx.mqueue_mounted = false;
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", pm);
+	rt_check(in,
+		 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
+		 BIND("/proc") "," BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+		 "/proc: replaced|/dev/mqueue: removed the mqueue mount|/dev/shm: replaced",
+		 "ipc-mounts: without an mqueue on the caller's /dev/mqueue, the mount goes");
+	rt_check_tag(in, "/dev/mqueue: removed the mqueue mount", "ipc-mounts", "ipc-mounts: the mqueue mount removed");
+	rt_check_tag(in, "/dev/shm: replaced the tmpfs mount", "ipc-mounts", "ipc-mounts: the shm mount replaced");
+	/* turned off (--skip ipc-mounts): /dev/mqueue and /dev/shm stay, proc still binds /proc */
+	rt_check_skipped("ipc-mounts", in,
+			 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
+			 BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
+			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+			 "/proc: replaced", "ipc-mounts skipped: the mqueue and shm mounts stay");
+	/* with an mqueue on the caller's /dev/mqueue, it is bound */
+	rt_ctx.mqueue_mounted = true;
+	rt_check_tag(in, "/dev/mqueue: replaced the mqueue mount", "ipc-mounts", "ipc-mounts: the mqueue mount replaced");
+	rt_check_skipped("ipc-mounts", in,
+			 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
+			 BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
+			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+			 "/proc: replaced", "ipc-mounts skipped: with the caller's mqueue, the mounts stay too");
+
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", pm);
+	rt_check(in, in, "", "ipc-mounts: new pid and ipc namespaces: nothing changes");
+
+	/* a path naming the caller's own ipc namespace counts as shared */
+	char nsfile[] = "/tmp/ocirl-ns-XXXXXX";
+	int nsfd = mkstemp(nsfile);
+	if (nsfd < 0)
+		abort();
+	rt_ctx.ns_ipc = ocirl__ns_id(nsfile);
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"%s\"}]},"
+		 "\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\"}]}", nsfile);
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"%s\"}]},"
+		 "\"mounts\":[" BIND("/dev/shm") "]}", nsfile);
+	rt_check(in, want, "/dev/shm: replaced the tmpfs mount", "ipc-mounts: an ipc namespace path naming the caller's own is shared");
+	close(nsfd);
+	unlink(nsfile);
+
+	/* the namespaces and mounts are read by other rules too */
+	rt_check_skipped("ipc-mounts", "{\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":5}]}",
+			 "error 1: mounts[0].type: expected a string", "",
+			 "ipc-mounts skipped: a mount type of the wrong type is still refused");
+	return done_testing();
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the rule sys (lib/rules/sys.c): without a network
+ * namespace the container's user namespace owns, the mounts at /sys or
+ * under it become one read-only recursive bind of the host's /sys, at the
+ * end. */
+#include "rule-test.h"
+
+#define JOINED_NET "{\"type\":\"network\",\"path\":\"/run/netns/x\"}"
+
+static const char mounts[] = "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+			     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\"]},"
+			     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"},"
+			     "{\"destination\":\"//sys/\",\"type\":\"tmpfs\"},"
+			     "{\"destination\":\"/x/../sys/kernel\",\"type\":\"tmpfs\"},"
+			     "{\"destination\":\"sys/.\",\"type\":\"tmpfs\"},"
+			     "{\"destination\":\"/sysroot\",\"type\":\"bind\",\"source\":\"/a\"},"
+			     "{\"destination\":\"/sys-data\",\"type\":\"bind\",\"source\":\"/b\"}]";
+
+int main(void)
+{
+	char want[4096], in[4096];
+
+	/* mode subid (rt_maps), no caller fact known */
+	rt_ctx.maps = &rt_maps;
+
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "],%s},%s}", RT_MAPS_JSON, mounts);
+	rt_check(in, in, "", "sys: with a network namespace of its own, /sys mounts stay");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" JOINED_NET "," RT_USERNS "],%s},%s}", RT_MAPS_JSON, mounts);
+	snprintf(want, sizeof(want),
+		 "{\"linux\":{\"namespaces\":[" JOINED_NET "," RT_USERNS "],%s},"
+		 "\"mounts\":[{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+		 "{\"destination\":\"/sysroot\",\"type\":\"bind\",\"source\":\"/a\"},"
+		 "{\"destination\":\"/sys-data\",\"type\":\"bind\",\"source\":\"/b\"}," RT_SYSBIND "]}",
+		 RT_MAPS_JSON);
+	rt_check(in, want,
+		 "/sys: removed this sysfs mount: the container has no network namespace of its own|/sys/fs/cgroup: removed "
+		 "this cgroup mount|//sys/: removed this tmpfs mount|/x/../sys/kernel: removed|sys/.: removed|/sys: added a "
+		 "read-only recursive bind of the host's /sys (rbind, nosuid, noexec, nodev, ro)",
+		 "sys: a joined network namespace: /sys mounts, matched as paths, become one bind");
+	rt_check_tag(in, "/sys: removed this sysfs mount", "sys", "sys: a sysfs mount removed");
+	rt_check_tag(in, "/sys: added a read-only recursive bind", "sys", "sys: the bind of /sys added");
+	/* turned off (--skip sys): the mounts stay as written */
+	rt_check_skipped("sys", in, in, "", "sys skipped: a joined network namespace: the /sys mounts stay");
+
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[" RT_SYSBIND
+		 ",{\"destination\":\"/a\",\"type\":\"tmpfs\"}]}", RT_MAPS_JSON);
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":["
+		 "{\"destination\":\"/a\",\"type\":\"tmpfs\"}," RT_SYSBIND "]}", RT_MAPS_JSON);
+	rt_check(in, want, "/sys: moved the read-only bind of the host's /sys to the end of mounts",
+		 "sys: the bind of /sys goes last");
+	rt_check_tag(in, "/sys: moved the read-only bind", "sys", "sys: the bind of /sys moved");
+	rt_check_skipped("sys", in, in, "", "sys skipped: the bind of /sys is not moved to the end");
+
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/a\"}," RT_SYSBIND
+		 ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\"}]}", RT_MAPS_JSON);
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/a\"},"
+		 RT_SYSBIND "]}", RT_MAPS_JSON);
+	rt_check(in, want, "/sys/fs/cgroup: removed this cgroup mount",
+		 "sys: a bind of /sys that ends up last anyway is not reported as moved");
+
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/sys\",\"type\":\"none\","
+		 "\"source\":\"/sys\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\",\"ro\",\"rslave\"]}]}", RT_MAPS_JSON);
+	rt_check(in, in, "", "sys: a bind of /sys with more options than ours (such as locked flags) is kept as it is");
+
+	/* the check of types of the mounts: sys is the first rule of the table to read them */
+	rt_check_error("{\"mounts\":{}}", "error 1: mounts: expected an array", "sys: mounts of the wrong type");
+	rt_check_error("{\"mounts\":[{\"destination\":\"/a\"},3]}", "error 1: mounts[1]: expected an object",
+		       "sys: a mount that is a number");
+	rt_check_error("{\"mounts\":[{\"type\":\"tmpfs\"}]}", "error 1: mounts[0].destination: expected a string",
+		       "sys: a mount without a destination");
+	rt_check_error("{\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\"},{\"destination\":\"/c\"},"
+		       "{\"destination\":\"/d\",\"options\":[\"ro\",5]}]}",
+		       "error 1: mounts[3].options[1]: expected a string", "sys: a mount option that is a number");
+	rt_check_error("{\"mounts\":[{\"destination\":\"/a\",\"options\":\"ro\"}]}",
+		       "error 1: mounts[0].options: expected an array", "sys: mount options that are a string");
+	rt_check_error("{\"mounts\":[{\"destination\":\"/a\",\"options\":[\"bind\\u0000x\"]}]}",
+		       "error 1: mounts[0].options[0]: a \\u0000 in this string is not allowed",
+		       "sys: a \\u0000 in a mount option is refused (\"bind\\u0000x\" would pass for bind)");
+	rt_check_error("{\"mounts\":[{\"destination\":\"/a\",\"source\":false}]}",
+		       "error 1: mounts[0].source: expected a string", "sys: a mount source that is a boolean");
+	/* the mounts are read by id-options, proc, ipc-mounts and locked-flags too */
+	rt_check_skipped("sys", "{\"mounts\":{}}", "error 1: mounts: expected an array", "",
+			 "sys skipped: mounts of the wrong type are still refused");
+	rt_check_skipped("sys", "{\"mounts\":[{\"type\":\"tmpfs\"}]}", "error 1: mounts[0].destination: expected a string",
+			 "", "sys skipped: a mount without a destination is still refused");
+
+	/* mode inherit: the caller's user namespace may own its network namespace */
+	rt_ctx.maps = &rt_inherit;
+	const char *nonet = "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\","
+			    "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\","
+			    "\"uid=65537\"]}]}";
+	rt_ctx.net_owned_by_own_userns = true;
+	rt_check(nonet,
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\","
+		 "\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
+		 "/t: dropped option uid=65537",
+		 "sys: inherit: /sys stays when the caller's user namespace owns its network namespace; ids are the caller's inside ids");
+	rt_ctx.net_owned_by_own_userns = false;
+	rt_check(nonet,
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\","
+		 "\"options\":[\"uid=65536\"]}," RT_SYSBIND "]}",
+		 "/sys: removed this sysfs mount|/sys: added a read-only recursive bind|/t: dropped option uid=65537",
+		 "sys: inherit: /sys is bound when the network namespace belongs to another user namespace");
+	rt_check_tag(nonet, "/sys: added a read-only recursive bind", "sys", "sys: inherit: the bind of /sys added");
+	rt_check_skipped("sys", nonet,
+			 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\","
+			 "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
+			 "/t: dropped option uid=65537",
+			 "sys skipped: inherit: the sysfs mount stays, whoever owns the network namespace");
+	rt_ctx.maps = &rt_maps;
+	return done_testing();
+}
