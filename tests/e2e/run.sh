@@ -74,7 +74,8 @@ trap 'exit 130' INT TERM HUP
 
 # The CLI must be runnable by the test user; if its folder is not (a clone
 # under /root), run a copy, with the project's own shared libraries beside it.
-as_user_plain() { runuser -u "$E2E_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"; }
+# from /: the test user may not be able to enter the working directory
+as_user_plain() { (cd / && exec runuser -u "$E2E_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"); }
 BIN=$OCI_ROOTLESS
 if ! as_user_plain "$BIN" --version > /dev/null 2>&1; then
     mkdir -p "$T/cli/lib"
@@ -206,6 +207,7 @@ run_case() {
         # unshare --mount makes every mount private: nothing reaches the host.
         timeout -k 5 "$CASE_TIMEOUT" unshare --mount sh -c '
             hide=$1 pre=$2 log=$3; shift 3
+            cd / || exit 99
             if [ "$hide" = 1 ]; then mount -t tmpfs -o ro none /sys/fs/cgroup/unified || exit 99; fi
             if [ -n "$pre" ]; then eval "$pre" > "$log" 2>&1 || exit 99; fi
             exec "$@"' \

@@ -149,7 +149,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-as_user() { runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" "$@"; }
+# from /: the test user may not be able to enter the working directory
+as_user() { (cd / && exec runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" "$@"); }
 
 # The wrapper must be runnable by the test user; if its folder is not, a copy.
 UBIN=$BIN

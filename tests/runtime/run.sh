@@ -596,7 +596,9 @@ else
     done
     ensure_test_user "$RT_USER"
 
-    as_user() { runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"; }
+    # From / : the test user may not be able to enter the working directory
+    # (a clone in a 0700 folder, as a home folder often is).
+    as_user() { (cd / && exec runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"); }
     # The wrapper must be runnable by the test user; if its folder is not, a copy.
     UBIN=$BIN
     if ! as_user "$UBIN" --version > /dev/null 2>&1; then
@@ -629,6 +631,14 @@ else
     }
     mkdir -p "$T/real"
     chmod -R a+rX "$T"
+    # The cases below run from a folder the test user cannot enter, as the
+    # build folder of a clone made inside a 0700 folder is (Podman, for one,
+    # changes back into its working directory after entering its namespace).
+    mkdir -p "$T/private/clone/build" && chmod 700 "$T/private" && cd "$T/private/clone/build" || bail "cannot make $T/private"
+    if as_user sh -c 'cd "$1"' sh "$T/private/clone/build" 2> /dev/null; then
+        fail "the test user can enter $T/private/clone/build (mode 0700, owned by root)"
+    fi
+    report "the unprivileged cases run from a folder the test user cannot enter ($T/private is 0700), as from a clone inside a 0700 folder"
     HYBRID=0
     if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
         && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2> /dev/null)" ]; then
