@@ -24,7 +24,7 @@ static int apply(ocirl_rule_env *e)
 			uint64_t id;
 			bool is_uid;
 			if (!ocirl__rule_id_option(opt, strlen(opt), &is_uid, &id) ||
-			    ocirl__mappings_cover(is_uid ? maps->uid : maps->gid, is_uid ? maps->n_uid : maps->n_gid, id)) {
+			    rule_id_mapped(maps, is_uid, id)) {
 				j++;
 				continue;
 			}

@@ -24,7 +24,7 @@ static bool split_option(const ocirl_mappings *maps, const char *opt, ocirl_buf 
 		uint64_t id;
 		bool is_uid;
 		if (ocirl__rule_id_option(p, len, &is_uid, &id) &&
-		    !ocirl__mappings_cover(is_uid ? maps->uid : maps->gid, is_uid ? maps->n_uid : maps->n_gid, id)) {
+		    !rule_id_mapped(maps, is_uid, id)) {
 			ocirl__buf_printf(dropped, "%s%s %" PRIu64, n_dropped++ ? ", " : "", is_uid ? "uid" : "gid", id);
 		} else {
 			if (n_kept++)

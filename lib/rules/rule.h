@@ -170,6 +170,12 @@ bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt);
  * a plain decimal number (into *is_uid and *id). */
 bool ocirl__rule_id_option(const char *opt, size_t len, bool *is_uid, uint64_t *id);
 
+/* Whether the uid (is_uid) or gid id is mapped in the container. */
+static inline bool rule_id_mapped(const ocirl_mappings *maps, bool is_uid, uint64_t id)
+{
+	return is_uid ? ocirl__mappings_cover(maps->uid, maps->n_uid, id) : ocirl__mappings_cover(maps->gid, maps->n_gid, id);
+}
+
 /* Removes obj.key when it is there, explained as "WHERE: removed: WHY". */
 int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const char *where, const char *why);
 /* Removes the keys of obj for which drop(key, arg) is true, each explained

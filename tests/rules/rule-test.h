@@ -47,6 +47,16 @@ RT_UNUSED static ocirl_context rt_ctx = { .maps = &rt_maps, .cgroups = OCIRL_CGR
 	"\"noexec\",\"nodev\",\"ro\"]}"
 #define RT_NETNS "{\"type\":\"network\"}"
 #define RT_USERNS "{\"type\":\"user\"}"
+/* A recursive bind of the host's path d, as proc and ipc-mounts make it. */
+#define RT_HOST_BIND(d)                                                                               \
+	"{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"" d "\",\"options\":[\"rbind\",\"nosuid\"," \
+	"\"noexec\",\"nodev\"]}"
+/* mounts with /proc, /dev/mqueue and /dev/shm between two others */
+#define RT_PID_IPC_MOUNTS                                                                              \
+	"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"/proc\",\"type\":\"proc\","   \
+	"\"source\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"     \
+	"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"      \
+	"{\"destination\":\"/z\",\"type\":\"tmpfs\"}]"
 
 /* Converts in (JSON text) with rt_ctx; returns the compact result or
  * "error KIND: MESSAGE", and the changes as "WHERE: MESSAGE [RULE]|..." in

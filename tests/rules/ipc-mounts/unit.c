@@ -6,13 +6,6 @@
 
 #include "rule-test.h"
 
-#define BIND(d) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"" d "\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]}"
-
-static const char pm[] = "\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"/proc\",\"type\":\"proc\","
-			 "\"source\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
-			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
-			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]";
-
 int main(void)
 {
 	char want[4096], in[4096];
@@ -23,10 +16,10 @@ int main(void)
 
 	/* shared pid and ipc namespaces, and no mqueue on the caller's /dev/mqueue */
 	rt_ctx.mqueue_mounted = false;
-	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", pm);
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in,
 		 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
-		 BIND("/proc") "," BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+		 RT_HOST_BIND("/proc") "," RT_HOST_BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
 		 "/proc: replaced|/dev/mqueue: removed the mqueue mount|/dev/shm: replaced",
 		 "ipc-mounts: without an mqueue on the caller's /dev/mqueue, the mount goes");
 	rt_check_tag(in, "/dev/mqueue: removed the mqueue mount", "ipc-mounts", "ipc-mounts: the mqueue mount removed");
@@ -34,7 +27,7 @@ int main(void)
 	/* turned off (--skip ipc-mounts): /dev/mqueue and /dev/shm stay, proc still binds /proc */
 	rt_check_skipped("ipc-mounts", in,
 			 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
-			 BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+			 RT_HOST_BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
 			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
 			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
 			 "/proc: replaced", "ipc-mounts skipped: the mqueue and shm mounts stay");
@@ -43,12 +36,12 @@ int main(void)
 	rt_check_tag(in, "/dev/mqueue: replaced the mqueue mount", "ipc-mounts", "ipc-mounts: the mqueue mount replaced");
 	rt_check_skipped("ipc-mounts", in,
 			 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
-			 BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+			 RT_HOST_BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
 			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
 			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
 			 "/proc: replaced", "ipc-mounts skipped: with the caller's mqueue, the mounts stay too");
 
-	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", pm);
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in, in, "", "ipc-mounts: new pid and ipc namespaces: nothing changes");
 
 	/* a path naming the caller's own ipc namespace counts as shared */
@@ -60,7 +53,7 @@ int main(void)
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"%s\"}]},"
 		 "\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\"}]}", nsfile);
 	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"%s\"}]},"
-		 "\"mounts\":[" BIND("/dev/shm") "]}", nsfile);
+		 "\"mounts\":[" RT_HOST_BIND("/dev/shm") "]}", nsfile);
 	rt_check(in, want, "/dev/shm: replaced the tmpfs mount", "ipc-mounts: an ipc namespace path naming the caller's own is shared");
 	close(nsfd);
 	unlink(nsfile);

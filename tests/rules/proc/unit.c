@@ -6,13 +6,6 @@
 
 #include "rule-test.h"
 
-#define BIND(d) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"" d "\",\"options\":[\"rbind\",\"nosuid\",\"noexec\",\"nodev\"]}"
-
-static const char pm[] = "\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"/proc\",\"type\":\"proc\","
-			 "\"source\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
-			 "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"size=1m\"]},"
-			 "{\"destination\":\"/z\",\"type\":\"tmpfs\"}]";
-
 int main(void)
 {
 	char want[4096], in[4096];
@@ -23,10 +16,10 @@ int main(void)
 	rt_ctx.mqueue_mounted = true;
 
 	/* shared pid and ipc namespaces */
-	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", pm);
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in,
 		 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
-		 BIND("/proc") "," BIND("/dev/mqueue") "," BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+		 RT_HOST_BIND("/proc") "," RT_HOST_BIND("/dev/mqueue") "," RT_HOST_BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
 		 "/proc: replaced the proc mount by a recursive bind of the host's /proc|/dev/mqueue: replaced the mqueue mount|"
 		 "/dev/shm: replaced the tmpfs mount",
 		 "proc: with the caller's pid and ipc namespaces, /proc, /dev/mqueue and /dev/shm become binds in place");
@@ -35,11 +28,11 @@ int main(void)
 	rt_check_skipped("proc", in,
 			 "{\"linux\":{\"namespaces\":[" RT_NETNS "]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
 			 "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
-			 BIND("/dev/mqueue") "," BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+			 RT_HOST_BIND("/dev/mqueue") "," RT_HOST_BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
 			 "/dev/mqueue: replaced the mqueue mount|/dev/shm: replaced the tmpfs mount",
 			 "proc skipped: the proc mount stays");
 	/* a pid namespace of its own: nothing to do */
-	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", pm);
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in, in, "", "proc: new pid and ipc namespaces: the proc mount stays");
 
 	/* a path naming the caller's own namespace counts as shared */
@@ -51,7 +44,7 @@ int main(void)
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\",\"path\":\"%s\"},{\"type\":\"ipc\",\"path\":\"/\"}]},"
 		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]}", nsfile);
 	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\",\"path\":\"%s\"},{\"type\":\"ipc\",\"path\":\"/\"}]},"
-		 "\"mounts\":[" BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]}", nsfile);
+		 "\"mounts\":[" RT_HOST_BIND("/proc") ",{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]}", nsfile);
 	rt_check(in, want, "/proc: replaced", "proc: a pid namespace path naming the caller's own is shared; another ipc one is not");
 	rt_check_skipped("proc", in, in, "", "proc skipped: the caller's pid namespace by path: the proc mount stays");
 	/* another pid namespace, by path */
