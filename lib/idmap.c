@@ -406,7 +406,7 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 	ocirl_options defaults = OCIRL_OPTIONS_INIT;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != OCIRL_OPTIONS_VERSION)
+	if (opts->version < 1 || opts->version > OCIRL_OPTIONS_VERSION) /* 1: without skip_rules */
 		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "options version %u is not supported",
 					opts->version);
 	const char *proc_self = opt_path(opts->proc_self_path, "/proc/self");
