@@ -39,7 +39,7 @@ _oci_rootless() {
     --cgroups) _ocirl_reply "auto drop keep" "$cur"; return ;;
     --skip) # the rules, as the program itself lists them
         _ocirl_reply "$("${COMP_WORDS[0]}" --list-rules 2> /dev/null | awk 'NR > 1 { print $1 }')" "$cur"; return ;;
-    -o | --output | --uid-map | --gid-map | --subuid | --subgid) _ocirl_files "$cur"; return ;;
+    -o | --output | --uid-map | --gid-map | --subuid | --subgid | --passwd) _ocirl_files "$cur"; return ;;
     --proc-self | --cgroup-root | --source-root) _ocirl_files "$cur" -d; return ;;
     --user) mapfile -t COMPREPLY < <(compgen -u -- "$cur"); return ;;
     --uid | --gid | --max-size) COMPREPLY=(); return ;;
@@ -47,7 +47,7 @@ _oci_rootless() {
     case $cur in
     -*)
         _ocirl_reply "--output --in-place --check --explain --compact --pretty --mode --cgroups
-            --uid-map --gid-map --uid --gid --subuid --subgid --user --proc-self --cgroup-root
+            --uid-map --gid-map --uid --gid --subuid --subgid --user --passwd --proc-self --cgroup-root
             --source-root --max-size --list-rules --skip --help --version -o -i -m -h -V" "$cur" ;;
     *) _ocirl_files "$cur" ;; # PATH: a bundle folder, a config file or -
     esac

@@ -146,11 +146,14 @@ typedef struct {
 	 *  a user namespace (outside, the uid map is "0 0 4294967295"). */
 	const char *uid_map_path;
 	const char *gid_map_path;
-	/** The caller's ids for single and subid; -1 means geteuid()/getegid(). */
+	/** The caller's ids for single and subid; -1 means geteuid()/getegid().
+	 *  A uid given with gid -1 takes that user's group from the password
+	 *  file (passwd_path); a uid it does not know is then an error
+	 *  (OCIRL_ERROR_USAGE). */
 	int64_t uid;
 	int64_t gid;
 	/** The user whose subordinate ids are looked up (by name and by
-	 *  number); NULL means the name of uid in /etc/passwd, else (the
+	 *  number); NULL means the name of uid in the password file, else (the
 	 *  shared library only, not the static programs) in the password
 	 *  database through NSS. Entries by number match either way. */
 	const char *user_name;
@@ -174,12 +177,15 @@ typedef struct {
 	 *  none. An unknown name makes ocirl_context_new() and
 	 *  ocirl_buffer_convert() fail with OCIRL_ERROR_USAGE. */
 	const char *const *skip_rules;
+	/** Version 2: the password file, for the user's name (subid) and the
+	 *  group of a uid given alone; default /etc/passwd. */
+	const char *passwd_path;
 } ocirl_options;
 
 #define OCIRL_OPTIONS_VERSION 2
 #define OCIRL_OPTIONS_INIT \
 	{ OCIRL_OPTIONS_VERSION, OCIRL_MODE_AUTO, NULL, NULL, -1, -1, NULL, NULL, NULL, \
-	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL, NULL }
+	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL, NULL, NULL }
 
 /** Initialises opts to the defaults of the given version (1 or 2; a
  *  program built against version 1 passes a struct without skip_rules,

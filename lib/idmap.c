@@ -25,7 +25,7 @@ static const char *const mode_names[] = {
 	[OCIRL_MODE_INHERIT] = "inherit",
 };
 
-bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
+bool ocirl__passwd_lookup(const char *path, uint32_t uid, char *name, size_t size, uint32_t *gid)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
@@ -35,21 +35,39 @@ bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
 	bool found = false;
 	while (!found && getline(&line, &cap, f) >= 0) {
 		line[strcspn(line, "\n")] = '\0';
-		/* NAME:PASSWORD:UID:... */
+		/* NAME:PASSWORD:UID:GID:... */
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *end = NULL;
-		if (c1 && c2 && c1 != line && (size_t)(c1 - line) < size && c2[1] >= '0' && c2[1] <= '9') {
-			errno = 0;
-			unsigned long long v = strtoull(c2 + 1, &end, 10);
-			if (errno == 0 && *end == ':' && v == uid) {
-				memcpy(buf, line, (size_t)(c1 - line));
-				buf[c1 - line] = '\0';
-				found = true;
-			}
+		if (!c1 || !c2 || c1 == line || (name && (size_t)(c1 - line) >= size) || c2[1] < '0' || c2[1] > '9')
+			continue;
+		errno = 0;
+		unsigned long long v = strtoull(c2 + 1, &end, 10);
+		if (errno || *end != ':' || v != uid)
+			continue;
+		unsigned long long g = 0;
+		if (gid) {
+			char *gend = NULL;
+			if (end[1] < '0' || end[1] > '9')
+				continue;
+			g = strtoull(end + 1, &gend, 10);
+			if (errno || (*gend != ':' && *gend != '\0') || g >= UINT32_MAX)
+				continue;
 		}
+		if (name) {
+			memcpy(name, line, (size_t)(c1 - line));
+			name[c1 - line] = '\0';
+		}
+		if (gid)
+			*gid = (uint32_t)g;
+		found = true;
 	}
 	free(line);
 	fclose(f);
 	return found;
+}
+
+bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
+{
+	return ocirl__passwd_lookup(path, uid, buf, size, NULL);
 }
 
 const char *ocirl_mode_name(ocirl_mode mode)
@@ -497,8 +515,22 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 		bool sub = mode == OCIRL_MODE_SUBID;
 		const char *user_name = opts->user_name;
 		char name[OCIRL_USER_NAME_MAX + 1];
+		/* version 1 options end before passwd_path */
+		const char *passwd = opt_path(opts->version >= 2 ? opts->passwd_path : NULL, "/etc/passwd");
+		if (opts->uid >= 0 && opts->gid < 0) {
+			/* a uid given alone: container root's gid is that user's, not the caller's */
+			uint32_t g;
+			if (!ocirl__passwd_lookup(passwd, (uint32_t)uid, NULL, 0, &g)) {
+				r = ocirl__error_set(err, OCIRL_ERROR_USAGE, ENOENT,
+						     "uid %" PRId64 " was given without a gid, and %s has no entry for it to "
+						     "take its group from; give the gid too (--gid)",
+						     uid, passwd);
+				goto fail;
+			}
+			gid = g;
+		}
 		if (sub && !user_name) {
-			if (ocirl__passwd_name(name, sizeof(name), "/etc/passwd", (uint32_t)uid))
+			if (ocirl__passwd_name(name, sizeof(name), passwd, (uint32_t)uid))
 				user_name = name;
 #ifndef OCIRL_NO_NSS
 			/* The shared library also asks NSS (LDAP, sssd); the static

@@ -91,6 +91,10 @@ bool ocirl__mappings_cover(const ocirl_id_mapping *m, size_t n, uint64_t id);
 /* The name of uid in a passwd-format file (/etc/passwd) into buf; false when
  * not found (or the name does not fit in size bytes with its NUL). */
 bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid);
+/* The entry of uid in a passwd-format file: its name into name (when not
+ * NULL; it must fit in size bytes with its NUL) and its group into *gid
+ * (when not NULL). False when not found. */
+bool ocirl__passwd_lookup(const char *path, uint32_t uid, char *name, size_t size, uint32_t *gid);
 /* Writes "C:H:S,C:H:S" into b. */
 void ocirl__mappings_format(ocirl_buf *b, const ocirl_id_mapping *m, size_t n);
 

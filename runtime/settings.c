@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "settings.h"
@@ -339,6 +340,34 @@ static int find_named(char **out, const char *value, const char *setting, const 
 	return 0;
 }
 
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+bool rt_cgroups_hybrid(void)
+{
+	const char *root = env_value("OCI_ROOTLESS_CGROUPFS");
+	if (!root)
+		root = "/sys/fs/cgroup";
+	struct statfs st;
+	if (statfs(root, &st) < 0 || st.f_type == CGROUP2_SUPER_MAGIC)
+		return false; /* cgroup v2 alone, or no cgroups */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/unified", root);
+	if (statfs(path, &st) < 0 || st.f_type != CGROUP2_SUPER_MAGIC)
+		return false; /* cgroup v1 alone */
+	snprintf(path, sizeof(path), "%s/unified/cgroup.controllers", root);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	int c;
+	bool any = false;
+	while (!any && (c = fgetc(f)) != EOF)
+		any = c != ' ' && c != '\n';
+	fclose(f);
+	return any;
+}
+
 int rt_runtime_find(char **out, const char **source, const rt_config *c, char **msg)
 {
 	self_id self;
@@ -357,7 +386,13 @@ int rt_runtime_find(char **out, const char **source, const rt_config *c, char **
 		free(setting);
 		*source = c->path;
 	} else {
-		static const char *const names[] = { "crun", "runc" };
+		/* crun first, but on a host whose cgroup v2 hierarchy holds
+		 * controllers while v1 is mounted too, where crun refuses every
+		 * container ("cgroups in hybrid mode not supported, drop all
+		 * controllers from cgroupv2") and runc runs them */
+		bool hybrid = rt_cgroups_hybrid();
+		static const char *const crun_first[] = { "crun", "runc" }, *const runc_first[] = { "runc", "crun" };
+		const char *const *names = hybrid ? runc_first : crun_first;
 		bool skipped = false;
 		char *p = NULL;
 		for (size_t i = 0; i < 2 && !p; i++)
@@ -366,7 +401,7 @@ int rt_runtime_find(char **out, const char **source, const rt_config *c, char **
 			p = search_system(names[i], &self, &skipped);
 		if (p) {
 			*out = p;
-			*source = "PATH";
+			*source = hybrid ? "PATH, runc before crun: crun refuses this host's hybrid cgroups" : "PATH";
 		} else {
 			r = set_msg(msg,
 				    "no OCI runtime found: neither crun nor runc is on PATH or in /usr/sbin, "

@@ -53,8 +53,14 @@ int rt_cgroups_resolve(ocirl_cgroups *out, const char **source, const rt_config 
 int rt_skip_resolve(rt_skip *out, const char **source, const rt_config *c, char **msg);
 void rt_skip_clear(rt_skip *s);
 
+/* Whether this host mounts cgroup v1 with a cgroup v2 hierarchy that holds
+ * controllers (/sys/fs/cgroup/unified; $OCI_ROOTLESS_CGROUPFS names another
+ * /sys/fs/cgroup, for tests), which crun refuses. */
+bool rt_cgroups_hybrid(void);
+
 /* The real runtime: $OCI_ROOTLESS_RUNTIME, else the config's "runtime",
- * else the first of crun and runc. A value with a "/" is a path; a name is
+ * else the first of crun and runc (runc first on a hybrid host, see
+ * rt_cgroups_hybrid()). A value with a "/" is a path; a name is
  * looked up on $PATH, then in the usual system folders. Any candidate that
  * is this very program (same file once links are resolved) is skipped, and
  * a path naming it is an error. *out is a new string; *source tells where

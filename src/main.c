@@ -59,7 +59,8 @@ static void usage(FILE *f)
 		"\n"
 		"Mode (how the container's ids are mapped):\n"
 		"  -m, --mode MODE     auto (default): userns inside a user namespace, else single;\n"
-		"                        as root outside any user namespace it is an error\n"
+		"                        as root outside any user namespace it is an error,\n"
+		"                        unless --uid names another user (then single)\n"
 		"                      userns: the caller is in a user namespace; the container\n"
 		"                        gets a new one mapping the caller's ids, numbered from 0\n"
 		"                      single: container root is the caller's uid and gid, size 1\n"
@@ -78,12 +79,14 @@ static void usage(FILE *f)
 		"Inputs of the modes (defaults: the calling process):\n"
 		"      --uid-map FILE  the caller's uid map (default /proc/self/uid_map)\n"
 		"      --gid-map FILE  the caller's gid map (default /proc/self/gid_map)\n"
-		"      --uid N         the caller's uid for single and subid (default: effective)\n"
+		"      --uid N         the caller's uid for single and subid (default: effective);\n"
+		"                      without --gid, the gid is that user's in /etc/passwd\n"
 		"      --gid N         the caller's gid for single and subid (default: effective)\n"
 		"      --subuid FILE   subordinate uids (default /etc/subuid)\n"
 		"      --subgid FILE   subordinate gids (default /etc/subgid)\n"
 		"      --user NAME     the user whose subordinate ids are used (default: the\n"
 		"                      uid's name in /etc/passwd; ranges by number always count)\n"
+		"      --passwd FILE   the password file for those look-ups (default /etc/passwd)\n"
 		"      --proc-self DIR the caller's /proc/self: maps, oom_score_adj, limits,\n"
 		"                      cgroup, mountinfo, ns/ (default /proc/self)\n"
 		"      --cgroup-root DIR  the cgroup v2 mount (default /sys/fs/cgroup)\n"
@@ -259,7 +262,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
 	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER, OPT_CGROUPS, OPT_PROC_SELF,
-	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT, OPT_LIST_RULES, OPT_SKIP };
+	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT, OPT_LIST_RULES, OPT_SKIP, OPT_PASSWD };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -282,6 +285,7 @@ int main(int argc, char **argv)
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
 		{ "skip", required_argument, NULL, OPT_SKIP },
+		{ "passwd", required_argument, NULL, OPT_PASSWD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -322,6 +326,7 @@ int main(int argc, char **argv)
 		case OPT_COMPACT: flags = (flags & ~(unsigned)OCIRL_CONVERT_PRETTY) | OCIRL_CONVERT_COMPACT; break;
 		case OPT_PRETTY: flags = (flags & ~(unsigned)OCIRL_CONVERT_COMPACT) | OCIRL_CONVERT_PRETTY; break;
 		case OPT_USER: opts.user_name = optarg; break;
+		case OPT_PASSWD: opts.passwd_path = optarg; break;
 		case OPT_CGROUPS:
 			if (ocirl_cgroups_parse(&opts.cgroups, optarg) < 0)
 				return usage_error("--cgroups: unknown choice '%s' (auto, drop or keep)", optarg);

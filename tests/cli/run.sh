@@ -867,6 +867,32 @@ run "${SINGLE[@]}" --skip "" "$IN/docker-moby.json"
 expect_rc 0
 end
 
+# ---- --uid without --gid ----
+printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1008:1234::/home/app:/bin/sh\nbad:x:1009::/home/bad:/bin/sh\n' >"$W/passwd"
+printf '{"linux":{"namespaces":[{"type":"network"}]}}' >"$W/plain.json"
+begin "--uid without --gid: the gid is that user's in the password file (--passwd), not the caller's"
+run --mode single --uid 1008 --passwd "$W/passwd" "${HERMETIC[@]}" "$W/plain.json"
+expect_rc 0
+expect_jq '.linux.uidMappings == [{"containerID":0,"hostID":1008,"size":1}] and .linux.gidMappings == [{"containerID":0,"hostID":1234,"size":1}]'
+run --mode single --uid 1008 --gid 77 --passwd "$W/passwd" "${HERMETIC[@]}" "$W/plain.json"
+expect_jq '.linux.gidMappings == [{"containerID":0,"hostID":77,"size":1}]'
+end
+
+begin "--uid without --gid for a uid the password file does not know (or whose gid is blank): exit 2, saying to give --gid"
+for u in 4000 1009; do
+	run --mode single --uid "$u" --passwd "$W/passwd" "${HERMETIC[@]}" "$W/plain.json"
+	expect_error 2
+	expect_stderr_has "uid $u was given without a gid, and $W/passwd has no entry for it to take its group from; give the gid too (--gid)"
+done
+end
+
+begin "--mode auto as root outside a user namespace with --uid of another user: mode single for that user"
+run --uid 1008 --passwd "$W/passwd" --uid-map "$G/maps/initial" --gid-map "$G/maps/initial" --explain "${HERMETIC[@]}" "$W/plain.json"
+expect_rc 0
+expect_stderr_has "container root is the caller's uid (mode single)"
+expect_jq '.linux.uidMappings == [{"containerID":0,"hostID":1008,"size":1}] and .linux.gidMappings == [{"containerID":0,"hostID":1234,"size":1}]'
+end
+
 begin "fidelity: the final newline is kept, or its absence"
 run "${SINGLE[@]}" "$IN/runc-spec.json"
 [ "$(tail -c 1 "$W/out")" = "}" ] || problem "runc spec has no final newline: the output must not either"

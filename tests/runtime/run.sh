@@ -351,18 +351,41 @@ choose "the config file's runtime (a path) when the environment has none" "$P/ru
 printf '# a comment\n\n  runtime   =   "cfg-runtime"  \nmode=single\n' > "$T/rt2.conf"
 choose "the config file's runtime as a quoted name on PATH, with comments and spaces" "$P/cfg/cfg-runtime" \
     OCI_ROOTLESS_RUNTIME= OCI_ROOTLESS_CONFIG="$T/rt2.conf" PATH="$P/a:$P/cfg"
+# OCI_ROOTLESS_CGROUPFS: an empty folder stands for a /sys/fs/cgroup that is not hybrid
+mkdir -p "$P/no-cgroups"
+NOHYB=OCI_ROOTLESS_CGROUPFS=$P/no-cgroups
 choose "neither: crun on PATH comes before runc, even when runc's folder is first" "$P/b/crun" \
-    OCI_ROOTLESS_RUNTIME= PATH="$P/a:$P/b"
-choose "neither: runc on PATH when there is no crun" "$P/a/runc" OCI_ROOTLESS_RUNTIME= PATH="$P/a"
+    OCI_ROOTLESS_RUNTIME= PATH="$P/a:$P/b" "$NOHYB"
+choose "neither: runc on PATH when there is no crun" "$P/a/runc" OCI_ROOTLESS_RUNTIME= PATH="$P/a" "$NOHYB"
 choose "the wrapper installed as crun and runc first on PATH skips itself and finds the real runc" "$P/a/runc" \
-    OCI_ROOTLESS_RUNTIME= PATH="$P/self:$P/a"
+    OCI_ROOTLESS_RUNTIME= PATH="$P/self:$P/a" "$NOHYB"
+# This host's cgroups, read as crun 1.8 reads them: v1 with a cgroup2 hierarchy holding controllers.
+HYBRID_HOST=0
+if [ "$(stat -f -c %T /sys/fs/cgroup 2> /dev/null)" != cgroup2fs ] \
+    && [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
+    && [ -n "$(tr -d ' \n' < /sys/fs/cgroup/unified/cgroup.controllers 2> /dev/null)" ]; then
+    HYBRID_HOST=1
+fi
+if [ $HYBRID_HOST = 1 ]; then
+    choose "neither, on this hybrid-cgroup host: runc before crun (crun refuses hybrid cgroups)" "$P/a/runc" \
+        OCI_ROOTLESS_RUNTIME= PATH="$P/b:$P/a"
+    wrap OCI_ROOTLESS_RUNTIME= PATH="$P/b:$P/a" -- --debug state ctr1
+    expect_err "runtime $P/a/runc \\(PATH, runc before crun: crun refuses this host's hybrid cgroups\\)"
+    report "runtime choice: the debug note says why runc was picked before crun on a hybrid host"
+    choose "a configured crun is used as configured, even on a hybrid host" "$P/b/crun" \
+        OCI_ROOTLESS_RUNTIME=crun PATH="$P/b:$P/a"
+else
+    choose "neither, on this host without hybrid cgroups: crun first" "$P/b/crun" OCI_ROOTLESS_RUNTIME= PATH="$P/a:$P/b"
+    skip "runtime choice: the debug note says why runc was picked before crun on a hybrid host" "this host's cgroups are not hybrid"
+    skip "runtime choice: a configured crun is used as configured, even on a hybrid host" "this host's cgroups are not hybrid"
+fi
 choose "OCI_ROOTLESS_RUNTIME=runc with the wrapper first on PATH as runc: the next runc" "$P/a/runc" \
     OCI_ROOTLESS_RUNTIME=runc PATH="$P/self:$P/a"
 if [ -x /usr/bin/crun ] || [ -x /usr/sbin/runc ] || [ -x /usr/bin/runc ]; then
     want=$(for f in /usr/local/sbin/crun /usr/local/bin/crun /usr/sbin/crun /usr/bin/crun /sbin/crun /bin/crun \
         /usr/local/sbin/runc /usr/local/bin/runc /usr/sbin/runc /usr/bin/runc /sbin/runc /bin/runc; do
         [ -x "$f" ] && { echo "$f"; break; }; done)
-    wrap OCI_ROOTLESS_RUNTIME= OCI_ROOTLESS_RUNTIME_DEBUG=1 PATH="$P/self" -- --version
+    wrap OCI_ROOTLESS_RUNTIME= OCI_ROOTLESS_RUNTIME_DEBUG=1 PATH="$P/self" "$NOHYB" -- --version
     [ "$RC" = 0 ] || fail "exit $RC: $(head -3 "$T/err" | paste -sd' ')"
     grep -Fq "runtime $want (PATH)" "$T/err" || fail "expected $want to be chosen: $(head -3 "$T/err" | paste -sd' ')"
     grep -q "version" "$T/out" || fail "no version from $want: $(head -2 "$T/out")"

@@ -267,6 +267,18 @@ int main(void)
 	ok(!ocirl__passwd_name(name, sizeof(name), pw, 100), "passwd: an unknown uid is not found");
 	ok(!ocirl__passwd_name(name, 4, pw, 1000), "passwd: a name that does not fit in size is not found");
 	ok(!ocirl__passwd_name(name, sizeof(name), "/nonexistent/passwd", 0), "passwd: no file, no name");
+	uint32_t g = 7;
+	ok(ocirl__passwd_lookup(pw, 10000, NULL, 0, &g) && g == 10000, "passwd: the group of uid 10000 is 10000");
+	g = 7;
+	ok(ocirl__passwd_lookup(pw, 1000, name, sizeof(name), &g) && g == 1000 && strcmp(name, "alice") == 0,
+	   "passwd: name and group of uid 1000 at once");
+	ok(ocirl__passwd_lookup(pw, 1001, NULL, 0, &g) && g == 1001,
+	   "passwd: without a name buffer, a long name does not hide the entry");
+	const char *pw2 = file("passwd2", "nogid:x:5::/:/bin/sh\nbiggid:x:6:4294967295::/:/bin/sh\nok:x:7:70\n");
+	g = 7;
+	ok(!ocirl__passwd_lookup(pw2, 5, NULL, 0, &g) && g == 7, "passwd: a blank gid is no group (and *gid is left alone)");
+	ok(!ocirl__passwd_lookup(pw2, 6, NULL, 0, &g), "passwd: gid 4294967295 is no group");
+	ok(ocirl__passwd_lookup(pw2, 7, NULL, 0, &g) && g == 70, "passwd: a line that ends after the gid");
 
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
