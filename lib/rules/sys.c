@@ -3,6 +3,8 @@
  * sys: without a network namespace the container's user namespace owns,
  * every mount at /sys or under it (destinations cleaned as paths) is
  * replaced by one read-only recursive bind of the host's /sys, at the end.
+ * A config that mounts nothing there gets no bind: the host's /sys is shown
+ * only in place of a mount that had to go.
  */
 #include "rule.h"
 
@@ -79,12 +81,16 @@ static int apply(ocirl_rule_env *e)
 	if (!bind && !(bind = ocirl__rule_bind_mount(t, "/sys", "none", bind_options,
 						     sizeof(bind_options) / sizeof(bind_options[0]))))
 		return rule_nomem(e);
+	size_t under_sys = 0;
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
 		if (under < 0 || (!under && ocirl__node_append(t, mounts, m) < 0))
 			return rule_nomem(e);
+		under_sys += under == 1;
 	}
+	if (!under_sys)
+		return 0; /* nothing at /sys: nothing to replace */
 	if (ocirl__node_append(t, mounts, bind) < 0)
 		return rule_nomem(e);
 	if (old && ocirl__node_equal(old, mounts))
@@ -104,9 +110,18 @@ static int apply(ocirl_rule_env *e)
 			continue;
 		}
 		const char *type = rule_get_str(m, "type");
-		if (ocirl__rule_change(e, rule_get_str(m, "destination"), "removed this %s mount: %s",
-				       type ? type : "untyped", reason) < 0)
-			return -ENOMEM;
+		_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
+		if (!dest)
+			return rule_nomem(e);
+		int r = strcmp(dest, "/sys") == 0
+				? ocirl__rule_change(e, rule_get_str(m, "destination"), "removed this %s mount: %s",
+						     type ? type : "untyped", reason)
+				: ocirl__rule_change(e, rule_get_str(m, "destination"),
+						     "removed this %s mount under /sys: the host's /sys is bound in place of "
+						     "the container's, recursively, with the host's own mounts under it",
+						     type ? type : "untyped");
+		if (r < 0)
+			return r;
 	}
 	int r = 0;
 	if (!had_bind)
@@ -126,7 +141,7 @@ static int apply(ocirl_rule_env *e)
 const ocirl_rule ocirl__rule_sys = {
 	.name = "sys",
 	.summary = "without a network namespace of its own, the mounts at /sys become a read-only bind of the host's "
-		   "/sys",
+		   "/sys (none is added where nothing was mounted)",
 	.reads = reads,
 	.apply = apply,
 };

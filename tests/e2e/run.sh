@@ -134,7 +134,9 @@ jq --arg src "$T/lock" \
 # devpts's options joined in one string (runc and crun pass an option they do not know on as mount data)
 jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noexec", "newinstance,ptmxmode=0666,mode=0620,gid=5"] else . end)' \
     "$S/default.json" > "$S/joined.json"
-for f in oom rlimits nopid noipc gids locked nodiratime joined; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+# no network namespace and no mount at /sys or under it: no /sys to replace
+jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
+for f in oom rlimits nopid noipc gids locked nodiratime joined nosys; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -170,7 +172,7 @@ CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
 #   CONTEXT: unshare | unshare-net | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
-#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime | joined
+#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
 # Optional, as assignments before the call (PRE=... run_case ...):
 #   PRE       shell code the test user's shell runs on itself in the context,
@@ -521,6 +523,17 @@ for rt in $RUNTIMES; do
     if ! skip_if_no_userns "$d"; then
         run_case plain "$rt" joined "$RESTORE_JOINED" --mode single
         expect_failed 'devpts.*invalid argument|gid= mount options for unmapped gid'
+        report "$d" "$B"
+    fi
+
+    d="$rt: --mode single, no network namespace and no /sys mount in the spec: starts, and nothing is mounted at /sys (no host /sys nobody asked for)"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" nosys "" --mode single
+        if expect_started; then
+            [ -z "$(mount_line /sys)" ] || fail "/sys is mounted: $(mount_line /sys)"
+            jq -e '[.mounts[] | select(.destination == "/sys")] | length == 0' "$B/converted.json" > /dev/null 2>&1 \
+                || fail "the converted config mounts /sys: $(jq -c '[.mounts[] | select(.destination == "/sys")]' "$B/converted.json" 2>&1)"
+        fi
         report "$d" "$B"
     fi
 

@@ -38,6 +38,28 @@ int main(void)
 		 "read-only recursive bind of the host's /sys (rbind, nosuid, noexec, nodev, ro)",
 		 "sys: a joined network namespace: /sys mounts, matched as paths, become one bind");
 	rt_check_tag(in, "/sys: removed this sysfs mount", "sys", "sys: a sysfs mount removed");
+	{
+		char *ex = NULL, *out = rt_convert(in, &ex);
+		ok(strstr(ex, "/sys/fs/cgroup: removed this cgroup mount under /sys: the host's /sys is bound in place of "
+			      "the container's, recursively, with the host's own mounts under it [sys]") != NULL &&
+			   strstr(ex, "/x/../sys/kernel: removed this tmpfs mount under /sys: the host's /sys") != NULL &&
+			   strstr(ex, "//sys/: removed this tmpfs mount: the container has no network namespace") != NULL,
+		   "sys: a mount under /sys is explained as such, not with the sysfs reason: %s", ex);
+		free(out);
+		free(ex);
+	}
+
+	/* only in place of a mount that had to go */
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/tmp\","
+		 "\"type\":\"tmpfs\"},{\"destination\":\"/sysroot\",\"type\":\"bind\",\"source\":\"/a\"}]}", RT_MAPS_JSON);
+	rt_check(in, in, "", "sys: no mount at /sys, no network namespace: no bind of the host's /sys is added");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s}}", RT_MAPS_JSON);
+	rt_check(in, in, "", "sys: no mounts at all: none is added");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/sys/fs/cgroup\","
+		 "\"type\":\"cgroup\"}]}", RT_MAPS_JSON);
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[" RT_SYSBIND "]}", RT_MAPS_JSON);
+	rt_check(in, want, "/sys/fs/cgroup: removed this cgroup mount under /sys|/sys: added a read-only recursive bind",
+		 "sys: a mount under /sys alone goes too, and the bind takes its place");
 	rt_check_tag(in, "/sys: added a read-only recursive bind", "sys", "sys: the bind of /sys added");
 	/* turned off (--skip sys): the mounts stay as written */
 	rt_check_skipped("sys", in, in, "", "sys skipped: a joined network namespace: the /sys mounts stay");
