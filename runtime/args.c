@@ -127,8 +127,11 @@ void rt_args_parse(rt_args *out, int argc, char *const argv[])
 		else if (name_is(&o, "debug"))
 			a.debug = bool_value(o.value);
 		else if (name_is(&o, "help") || name_is(&o, "h") || name_is(&o, "?") || name_is(&o, "usage") ||
-			 name_is(&o, "version") || name_is(&o, "v") || name_is(&o, "V"))
+			 name_is(&o, "version") || name_is(&o, "v") || name_is(&o, "V")) {
 			a.global_info = true;
+			a.version = name_is(&o, "version") || name_is(&o, "v") || name_is(&o, "V");
+			a.info = arg;
+		}
 	}
 	a.command = !a.malformed && i < argc ? i : 0;
 

@@ -20,6 +20,8 @@ typedef struct {
 	bool debug;
 	/* --help, --version or their short forms before the subcommand. */
 	bool global_info;
+	bool version; /* that option is --version, -v or -V (else a help) */
+	const char *info; /* the option as written ("--version"), or NULL */
 	/* The index of the subcommand in argv, or 0 when there is none. */
 	int command;
 

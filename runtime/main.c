@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "oci-rootless.h"
+#include "ocirl-config.h"
 
 #include "args.h"
 #include "log.h"
@@ -100,6 +102,35 @@ done:
 	return r;
 }
 
+/* Runs the runtime, waits for it, then adds the wrapper's own line to its
+ * --version or --help. Returns the runtime's exit status. */
+static int run_then_note(const char *runtime, char **argv, bool version)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return EXIT_RUNTIME_ERROR;
+	if (pid == 0) {
+		execv(runtime, argv);
+		fprintf(stderr, "oci-rootless-runtime: cannot execute %s: %s\n", runtime, strerror(errno));
+		_exit(EXIT_RUNTIME_ERROR);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_RUNTIME_ERROR;
+	if (version)
+		printf("oci-rootless-runtime version %s: converts each bundle's config.json, then runs %s\n",
+		       OCIRL_VERSION_STRING, runtime);
+	else
+		printf("\noci-rootless-runtime %s runs %s, whose help this is, after making the bundle's config.json "
+		       "rootless on create and run; see oci-rootless-runtime(1).\n",
+		       OCIRL_VERSION_STRING, runtime);
+	if (fflush(stdout) != 0)
+		return EXIT_RUNTIME_ERROR;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
 int main(int argc, char **argv)
 {
 	rt_args args;
@@ -146,10 +177,20 @@ int main(int argc, char **argv)
 			     runtime, runtime_source);
 	} else {
 		rt_log_debug(&log, "%s: passed through unchanged; runtime %s (%s)",
-			     command ? command : argc > 1 ? argv[1] : "no arguments", runtime, runtime_source);
+			     command       ? command
+			     : args.info   ? args.info
+			     : argc > 1    ? argv[1]
+					   : "no arguments",
+			     runtime, runtime_source);
 	}
 
 	argv[0] = runtime;
+	if (args.global_info && !command) {
+		/* --version and --help: the runtime's text first, as clients parse
+		 * it ("runc version ..."), then a line of the wrapper's own */
+		code = run_then_note(runtime, argv, args.version);
+		goto out;
+	}
 	execv(runtime, argv);
 	rt_log_error(&log, "cannot execute %s: %s", runtime, strerror(errno));
 out:

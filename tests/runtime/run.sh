@@ -31,6 +31,7 @@ export LC_ALL=C
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
+VERSION=$(sed -n "s/^  version : '\(.*\)',\$/\1/p" "$TOP/meson.build")
 RT_USER=${OCIRL_RT_USER:-ocirl-rt}
 RUNTIMES=${OCIRL_RT_RUNTIMES:-runc crun}
 SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -170,10 +171,18 @@ passthrough() { # DESC ARGS...
     report "pass-through: $d"
 }
 passthrough "--version, the runtime's own output" --version
-grep -qx 'fake-runtime version 0.0.1' "$T/out" || fail "stdout is not the runtime's --version: $(head -3 "$T/out")"
-report "pass-through: --version prints the real runtime's version on stdout"
+[ "$(head -n 1 "$T/out")" = 'fake-runtime version 0.0.1' ] || fail "stdout does not start with the runtime's --version: $(head -3 "$T/out")"
+[ "$(tail -n 1 "$T/out")" = "oci-rootless-runtime version $VERSION: converts each bundle's config.json, then runs $FAKE" ] \
+    || fail "the last line is not the wrapper's own version: $(tail -n 1 "$T/out")"
+report "pass-through: --version prints the real runtime's version on stdout (first, as clients parse it), then the wrapper's"
+wrap FAKE_RUNTIME_EXIT=3 -- --version
+[ "$RC" = 3 ] || fail "--version: the runtime's exit status 3 became $RC"
+report "--version and --help: the runtime's exit status is kept"
 passthrough "-v" -v
 passthrough "--help" --help
+grep -Fqx "oci-rootless-runtime $VERSION runs $FAKE, whose help this is, after making the bundle's config.json rootless on create and run; see oci-rootless-runtime(1)." "$T/out" \
+    || fail "--help: no line of the wrapper's own after the runtime's help: $(tail -n 2 "$T/out")"
+report "--help: the runtime's help, then a line naming the wrapper and its manual"
 passthrough "-h" -h
 passthrough "no arguments at all"
 passthrough "start ID" start ctr1
@@ -587,10 +596,14 @@ report "error messages with a quote and a tab: escaped in the text log, exact in
 fresh
 wrap OCI_ROOTLESS_RUNTIME_DEBUG=1 -- --version
 expect_exec "$FAKE" --version
-[ "$(cat "$T/out")" = "fake-runtime version 0.0.1" ] || fail "stdout is not exactly the runtime's: $(head -3 "$T/out")"
+[ "$(head -n 1 "$T/out")" = "fake-runtime version 0.0.1" ] && [ "$(wc -l < "$T/out")" = 2 ] || fail "stdout is not the runtime's version and the wrapper's line: $(head -3 "$T/out")"
 grep -Fq "oci-rootless-runtime: --version: passed through unchanged; runtime $FAKE (OCI_ROOTLESS_RUNTIME)" "$T/err" \
     || fail "no note naming the runtime on stderr: $(head -3 "$T/err")"
 report "OCI_ROOTLESS_RUNTIME_DEBUG=1 --version: the runtime's version on stdout, a note naming the runtime on stderr"
+wrap -- --debug --version
+grep -Fq "oci-rootless-runtime: --version: passed through unchanged; runtime $FAKE (OCI_ROOTLESS_RUNTIME)" "$T/err" \
+    || fail "--debug --version: the note does not name --version: $(head -2 "$T/err" | paste -sd' ')"
+report "--debug --version: the note names the command --version, not --debug"
 
 fresh
 wrap OCI_ROOTLESS_RUNTIME_DEBUG=1 -- create --bundle "$B" ctr1
