@@ -356,10 +356,20 @@ static int mappings_for_id(ocirl_id_mapping **out, size_t *out_n, uint32_t id, b
 	if (with_subids) {
 		_cleanup_free_ char *text = NULL;
 		size_t len = 0;
-		int r = ocirl__file_read(&text, &len, subid_path, MAP_FILE_MAX, err);
+		ocirl_error *read_err = NULL;
+		int r = ocirl__file_read(&text, &len, subid_path, MAP_FILE_MAX, &read_err);
+		if (r < 0 && read_err && read_err->errnum == ENOENT) {
+			ocirl_error_free(read_err);
+			return ocirl__error_set(err, OCIRL_ERROR_UNSUPPORTED, ENOENT,
+						"%s does not exist, so there are no subordinate %ss to map: create it "
+						"(usermod --add-sub%ss), name another with --sub%s, or use --mode single",
+						subid_path, what, what, what);
+		}
 		if (r < 0) {
-			if (err && *err && (*err)->errnum == ENOENT)
-				(*err)->kind = OCIRL_ERROR_UNSUPPORTED;
+			if (err)
+				*err = read_err;
+			else
+				ocirl_error_free(read_err);
 			return r;
 		}
 		r = ocirl_subid_parse(&sub, &nsub, text, len, user_name, owner_uid, subid_path, err);

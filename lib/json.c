@@ -309,7 +309,9 @@ static int scan_number(scanner *s, ocirl_tree *t, ocirl_node **out)
 		if (digits_cmp(d + digits, ndigits, limit) > 0)
 			return scan_fail(s, start,
 					 neg ? "integer below -9223372036854775808 cannot be kept exactly"
-					     : "integer above 18446744073709551615 cannot be kept exactly");
+					     : "integer above 18446744073709551615 cannot be kept exactly (a number "
+					       "such as 18446744073709552000 usually comes from a tool that went through "
+					       "a double, as jq 1.6 does; unlimited is 18446744073709551615)");
 	}
 	if (!out)
 		return 0; /* checked only: inside a subtree no rule reads */
@@ -493,6 +495,11 @@ static int parse_strict(ocirl_tree *t, const char *data, size_t len, const char 
 		char c = data[i];
 		if (c == '\0') {
 			r = scan_fail(&s, i, "NUL byte");
+			goto done;
+		}
+		if (c == '/' && i + 1 < len && (data[i + 1] == '/' || data[i + 1] == '*')) {
+			/* outside a string a '/' is never JSON: say what it is */
+			r = scan_fail(&s, i, "a comment: comments are not allowed in JSON");
 			goto done;
 		}
 		switch (st) {

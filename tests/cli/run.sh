@@ -572,9 +572,9 @@ invalid_case "an empty file" '' \
 invalid_case "only white space" '\n \t\n' \
 	": empty input: expected a JSON object"
 invalid_case "an integer above 18446744073709551615" '{\n  "hard": 18446744073709551616\n}\n' \
-	":2:11: invalid JSON: integer above 18446744073709551615 cannot be kept exactly"
+	":2:11: invalid JSON: integer above 18446744073709551615 cannot be kept exactly (a number such as 18446744073709552000 usually comes from a tool that went through a double, as jq 1.6 does; unlimited is 18446744073709551615)"
 invalid_case "a 30-digit integer" '{"x": [1, 123456789012345678901234567890]}' \
-	":1:11: invalid JSON: integer above 18446744073709551615 cannot be kept exactly"
+	":1:11: invalid JSON: integer above 18446744073709551615 cannot be kept exactly (a number such as 18446744073709552000 usually comes from a tool that went through a double, as jq 1.6 does; unlimited is 18446744073709551615)"
 invalid_case "an integer below -9223372036854775808" '{"x": -9223372036854775809}' \
 	":1:7: invalid JSON: integer below -9223372036854775808 cannot be kept exactly"
 invalid_case "a field of the wrong type names its place" \

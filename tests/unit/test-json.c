@@ -95,7 +95,9 @@ int main(void)
 	BAD("{\"a\": 1,}", "c.json:1:9: invalid JSON: expected a key in double quotes (no trailing comma)", "a trailing comma");
 	BAD("{\n\"a\": \"\xff\"}", "c.json:2:7: invalid JSON: invalid UTF-8", "invalid UTF-8");
 	BAD("{\"a\": \"x\0y\"}", "c.json:1:9: invalid JSON: NUL byte", "a NUL byte");
-	BAD("{/* c */}", "c.json:1:2: invalid JSON: expected a key in double quotes or '}'", "a comment");
+	BAD("{/* c */}", "c.json:1:2: invalid JSON: a comment: comments are not allowed in JSON", "a comment");
+	BAD("{\"a\": 1} // c", "c.json:1:10: invalid JSON: a comment: comments are not allowed in JSON", "a comment after the object");
+	BAD("{\"a\": 1 /}", "c.json:1:9: invalid JSON: expected ',' or '}'", "a lone slash is no comment");
 	/* What json-c's strict mode would take, or change, and JSON does not allow. */
 	BAD("{\"a\": NaN}", "c.json:1:7: invalid JSON: unexpected character (expected a value)", "NaN");
 	BAD("{\"a\": -Infinity}", "c.json:1:7: invalid JSON: invalid number", "-Infinity");
@@ -123,12 +125,14 @@ int main(void)
 	BAD("{\"a\" 1}", "c.json:1:6: invalid JSON: expected ':' after a key", "a missing colon");
 	BAD("{\"a\": [1 2]}", "c.json:1:10: invalid JSON: expected ',' or ']'", "a missing comma");
 	BAD("{\"a\": \"x", "c.json:1:9: invalid JSON: unexpected end of input in a string (truncated?)", "a cut string");
-	BAD("{\"a\": 18446744073709551616}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly",
+	BAD("{\"a\": 18446744073709551616}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly"
+	    " (a number such as 18446744073709552000 usually comes from a tool that went through a double, as jq 1.6 does; unlimited is 18446744073709551615)",
 	    "an integer above the uint64 range");
 	BAD("{\"a\": [\n -9223372036854775809]}",
 	    "c.json:2:2: invalid JSON: integer below -9223372036854775808 cannot be kept exactly",
 	    "an integer below the int64 range");
-	BAD("{\"a\": 123456789012345678901234567890}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly",
+	BAD("{\"a\": 123456789012345678901234567890}", "c.json:1:7: invalid JSON: integer above 18446744073709551615 cannot be kept exactly"
+	    " (a number such as 18446744073709552000 usually comes from a tool that went through a double, as jq 1.6 does; unlimited is 18446744073709551615)",
 	    "a 30-digit integer");
 	{
 		char deep[2 * 70 + 20];
