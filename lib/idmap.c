@@ -91,7 +91,7 @@ int ocirl_options_init(ocirl_options *opts, unsigned int version)
 {
 	if (version < 1 || version > OCIRL_OPTIONS_VERSION)
 		return -EINVAL;
-	ocirl_options d = OCIRL_OPTIONS_INIT;
+	static const ocirl_options d = OCIRL_OPTIONS_INIT; /* static: its padding is zero too */
 	/* a caller built against version 1 has the struct without skip_rules */
 	memcpy(opts, &d, version == 1 ? offsetof(ocirl_options, skip_rules) : sizeof(d));
 	opts->version = version;

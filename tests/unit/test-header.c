@@ -9,7 +9,8 @@
 
 int main(void)
 {
-	ocirl_options a = OCIRL_OPTIONS_INIT, b;
+	static const ocirl_options a = OCIRL_OPTIONS_INIT; /* static: zero padding, for memcmp */
+	ocirl_options b;
 	int n = 0, failed = 0;
 #define T(cond, what)                                                                                \
 	do {                                                                                         \
