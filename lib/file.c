@@ -41,26 +41,20 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_error **err)
+/* Replaces the entry base of the folder dir (a regular file, never
+ * followed: a link put there meanwhile is replaced itself); path names it
+ * in messages. */
+static int replace_entry(const char *path, const char *dir, const char *base, const char *data, size_t len,
+			 ocirl_error **err)
 {
-	/* Replace the target of a symbolic link, not the link. */
-	_cleanup_free_ char *real = realpath(path, NULL);
-	if (!real)
-		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
-	_cleanup_free_ char *dircopy = strdup(real), *basecopy = strdup(real);
-	if (!dircopy || !basecopy)
-		return ocirl__error_nomem(err);
-	const char *dir = dirname(dircopy), *base = basename(basecopy);
-
-	struct stat st;
-	if (stat(real, &st) < 0)
-		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return ocirl__error_set(err, OCIRL_ERROR_IO, EINVAL, "%s: not a regular file", path);
-
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", dir, strerror(errno));
+	struct stat st;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return ocirl__error_set(err, OCIRL_ERROR_IO, EINVAL, "%s: not a regular file", path);
 
 	char tmp[NAME_MAX + 1];
 	bool named = false, try_tmpfile = true;
@@ -122,4 +116,24 @@ again:;
 	}
 	(void)fsync(dfd);
 	return 0;
+}
+
+int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_error **err)
+{
+	/* Replace the target of a symbolic link, not the link. */
+	_cleanup_free_ char *real = realpath(path, NULL);
+	if (!real)
+		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
+	_cleanup_free_ char *dircopy = strdup(real), *basecopy = strdup(real);
+	if (!dircopy || !basecopy)
+		return ocirl__error_nomem(err);
+	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, err);
+}
+
+int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, ocirl_error **err)
+{
+	_cleanup_free_ char *dircopy = strdup(path), *basecopy = strdup(path);
+	if (!dircopy || !basecopy)
+		return ocirl__error_nomem(err);
+	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, err);
 }

@@ -82,6 +82,11 @@ void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...) __attribute__((format
 int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, ocirl_error **err);
 /* The same from an open file descriptor; name is used in messages. */
 int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max, ocirl_error **err);
+/* As ocirl_file_replace(), but the last part of path is never followed: it
+ * must be a regular file, and a link put in its place meanwhile is replaced
+ * itself, not its target (for the runtime wrapper, which writes only inside
+ * a bundle folder). The folders of path are followed. */
+int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, ocirl_error **err);
 
 /* ---- ids ---- */
 /* True when id lies inside [container_id, container_id + size) of one of the mappings. */

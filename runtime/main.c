@@ -24,6 +24,7 @@
 #include "ocirl-config.h"
 
 #include "args.h"
+#include "bundle.h"
 #include "log.h"
 #include "settings.h"
 
@@ -56,8 +57,8 @@ static char *config_path(const rt_args *a)
 
 /* Converts the config in place. Returns 0 and the number of changes, or -1
  * after reporting the error. */
-static int convert_config(const rt_log *log, const char *path, ocirl_mode mode, ocirl_cgroups cgroups,
-			  const rt_skip *skip, const rt_config *conf, size_t *n_changes)
+static int convert_config(const rt_log *log, const char *path, const char *bundle, ocirl_mode mode,
+			  ocirl_cgroups cgroups, const rt_skip *skip, const rt_config *conf, size_t *n_changes)
 {
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	opts.mode = mode;
@@ -65,7 +66,7 @@ static int convert_config(const rt_log *log, const char *path, ocirl_mode mode, 
 	opts.skip_rules = skip->names;
 	ocirl_error *err = NULL;
 	ocirl_changes *changes = NULL;
-	char *data = NULL, *out = NULL;
+	char *data = NULL, *out = NULL, *target = NULL, *msg = NULL;
 	size_t len = 0, out_len = 0;
 	int r = -1;
 
@@ -73,16 +74,21 @@ static int convert_config(const rt_log *log, const char *path, ocirl_mode mode, 
 		rt_log_error(log, "out of memory");
 		return -1;
 	}
-	if (ocirl_file_read(&data, &len, path, MAX_CONFIG_SIZE, &err) < 0 ||
-	    ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts, 0, &err) < 0)
+	if (rt_bundle_config_read(&data, &len, &target, path, bundle, MAX_CONFIG_SIZE, &msg) < 0) {
+		rt_log_error(log, "cannot make %s rootless: %s", path, msg ? msg : "out of memory");
+		goto done;
+	}
+	if (ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts, 0, &err) < 0)
 		goto fail;
 	*n_changes = ocirl_changes_count(changes);
 	for (size_t i = 0; i < *n_changes; i++)
 		rt_log_debug(log, "%s: %s [%s]", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
 			     ocirl_changes_rule(changes, i));
 	/* An already converted config is not rewritten at all. */
-	if (*n_changes > 0 && ocirl_file_replace(path, out, out_len, &err) < 0)
-		goto fail;
+	if (*n_changes > 0 && rt_bundle_config_replace(target, out, out_len, &msg) < 0) {
+		rt_log_error(log, "cannot make %s rootless: %s", path, msg ? msg : "out of memory");
+		goto done;
+	}
 	r = 0;
 	goto done;
 fail:
@@ -99,6 +105,8 @@ done:
 	ocirl_changes_free(changes);
 	free(out);
 	free(data);
+	free(target);
+	free(msg);
 	return r;
 }
 
@@ -164,7 +172,7 @@ int main(int argc, char **argv)
 			rt_log_error(&log, "the bundle's config.json: %s", strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
-		if (convert_config(&log, config, mode, cgroups, &skip, &conf, &n) < 0)
+		if (convert_config(&log, config, args.bundle, mode, cgroups, &skip, &conf, &n) < 0)
 			goto out;
 		char skipped[1024] = "";
 		for (size_t i = 0; skip.names[i]; i++)

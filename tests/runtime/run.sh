@@ -307,6 +307,102 @@ expect_not_exec
 expect_err "user namespace"
 report "a config that cannot be made rootless (a user namespace joined by path): exit 1, the runtime is not executed"
 
+# --- only the bundle's own config is read and written (docs/threat-model.md)
+fresh
+mkdir -p "$T/conv/other"
+cp "$ROOTSPEC" "$T/conv/other/victim.json"
+SNAP[$T/conv/other/victim.json]=$(stat -c '%i %y' "$T/conv/other/victim.json")
+rm "$B/config.json"
+ln -s ../other/victim.json "$B/config.json"
+wrap -- --log "$T/conv/log" create --bundle "$B" ctr1
+expect_not_exec
+expect_untouched "$T/conv/other/victim.json"
+[ -L "$B/config.json" ] || fail "the link was replaced"
+expect_err "$B/config.json is a symbolic link to $T/conv/other/victim.json, outside the bundle folder $B: refused"
+grep -q "outside the bundle folder" "$T/conv/log" || fail "the refusal is not in the runtime's log (--log): $(head -c 300 "$T/conv/log")"
+report "config.json a symbolic link out of the bundle (../other/victim.json): refused in the log, the target untouched, the runtime not executed"
+
+fresh
+mkdir -p "$T/conv/other"
+cp "$ROOTSPEC" "$T/conv/other/victim.json"
+SNAP[$T/conv/other/victim.json]=$(stat -c '%i %y' "$T/conv/other/victim.json")
+rm "$B/config.json"
+ln -s "$T/conv/other/victim.json" "$B/next.json"
+ln -s next.json "$B/config.json"
+wrap -- create --bundle "$B" ctr1
+expect_not_exec
+expect_untouched "$T/conv/other/victim.json"
+expect_err "outside the bundle folder"
+report "config.json a link to a link inside the bundle that leads out (absolute): refused, the target untouched"
+
+fresh
+mkdir -p "$B/sub"
+mv "$B/config.json" "$B/sub/real.json"
+ln -s sub/real.json "$B/config.json"
+wrap -- create --bundle "$B" ctr1
+expect_exec "$FAKE" create --bundle "$B" ctr1
+[ -L "$B/config.json" ] && [ "$(readlink "$B/config.json")" = sub/real.json ] || fail "the link inside the bundle was replaced"
+expect_converted "$B/sub/real.json"
+report "config.json a link inside the bundle (sub/real.json): the target converted, the link kept"
+
+fresh
+ln -s "$B" "$T/conv/bundle-link"
+wrap -- create --bundle "$T/conv/bundle-link" ctr1
+expect_exec "$FAKE" create --bundle "$T/conv/bundle-link" ctr1
+expect_converted "$B/config.json"
+[ -L "$T/conv/bundle-link" ] || fail "the bundle link was replaced"
+report "a --bundle path that is itself a symbolic link is followed, as runc does"
+
+fresh
+cp "$ROOTSPEC" "$T/conv/elsewhere.json"
+SNAP[$T/conv/elsewhere.json]=$(stat -c '%i %y' "$T/conv/elsewhere.json")
+ln -s "$T/conv/elsewhere.json" "$CWD/linked.json"
+wrap -- create --config linked.json -b "$B" ctr1
+expect_not_exec
+expect_untouched "$T/conv/elsewhere.json"
+expect_err "linked.json is a symbolic link to $T/conv/elsewhere.json, outside the bundle folder"
+report "crun's -f FILE, a link out of the bundle: refused, the target untouched"
+
+fresh
+rm "$B/config.json"
+mkfifo "$B/config.json"
+SECONDS=0
+wrap -- create --bundle "$B" ctr1
+expect_not_exec
+[ "$SECONDS" -lt 5 ] || fail "the wrapper took ${SECONDS}s on a FIFO (it must not wait for a writer)"
+expect_err "$B/config.json is a FIFO, not a regular file: refused"
+report "config.json a FIFO: refused at once (no hang), the runtime not executed"
+
+fresh
+rm "$B/config.json"
+mkdir "$B/config.json"
+wrap -- create --bundle "$B" ctr1
+expect_not_exec
+expect_err "$B/config.json is a folder, not a regular file: refused"
+report "config.json a folder: refused"
+
+if [ $IS_ROOT = 1 ]; then
+    fresh
+    rm "$B/config.json"
+    mknod "$B/config.json" c 1 5 # /dev/zero: reading it never ends
+    wrap -- create --bundle "$B" ctr1
+    expect_not_exec
+    expect_err "$B/config.json is a character device, not a regular file: refused"
+    report "config.json a device node (/dev/zero's): refused, nothing read"
+else
+    skip "config.json a device node (/dev/zero's): refused, nothing read" "mknod needs root"
+fi
+
+fresh
+{ printf '{"ociVersion": "1.0.2", "annotations": {"pad": "'; head -c $((64 * 1024 * 1024)) /dev/zero | tr '\0' a; printf '"}}'; } > "$B/config.json"
+cp "$B/config.json" "$T/conv/big.json"
+wrap -- create --bundle "$B" ctr1
+expect_not_exec
+cmp -s "$T/conv/big.json" "$B/config.json" || fail "the oversized config was changed"
+expect_err "larger than"
+rm -f "$T/conv/big.json"
+report "a config over 64 MiB: refused, unchanged (a regression test of the limit)"
+
 # --- the real runtime's exit status, pid, file descriptors
 fresh
 wrap FAKE_RUNTIME_EXIT=7 -- state ctr1
