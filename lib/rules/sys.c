@@ -2,7 +2,9 @@
 /*
  * sys: without a network namespace the container's user namespace owns,
  * every mount at /sys or under it (destinations cleaned as paths) is
- * replaced by one read-only recursive bind of the host's /sys, at the end.
+ * replaced by one recursive bind of the host's /sys, at the end, read-only
+ * at its top ("ro"; the host's mounts under /sys keep their own flags:
+ * "rro" would need mount_setattr, Linux 5.12).
  * A config that mounts nothing there gets no bind: the host's /sys is shown
  * only in place of a mount that had to go.
  */
@@ -126,11 +128,11 @@ static int apply(ocirl_rule_env *e)
 	int r = 0;
 	if (!had_bind)
 		r = ocirl__rule_change(e, "/sys",
-				       "added a read-only recursive bind of the host's /sys (rbind, nosuid, noexec, nodev, "
-				       "ro): %s",
+				       "added a recursive bind of the host's /sys, read-only at its top (rbind, nosuid, "
+				       "noexec, nodev, ro; the host's mounts under it keep their own flags): %s",
 				       reason);
 	else if (moved)
-		r = ocirl__rule_change(e, "/sys", "moved the read-only bind of the host's /sys to the end of mounts");
+		r = ocirl__rule_change(e, "/sys", "moved the bind of the host's /sys to the end of mounts");
 	if (r < 0)
 		return r;
 	if (ocirl__node_set(t, e->config, "mounts", mounts) < 0)
@@ -140,8 +142,8 @@ static int apply(ocirl_rule_env *e)
 
 const ocirl_rule ocirl__rule_sys = {
 	.name = "sys",
-	.summary = "without a network namespace of its own, the mounts at /sys become a read-only bind of the host's "
-		   "/sys (none is added where nothing was mounted)",
+	.summary = "without a network namespace of its own, the mounts at /sys become a bind of the host's /sys, "
+		   "read-only at its top (none is added where nothing was mounted)",
 	.reads = reads,
 	.apply = apply,
 };

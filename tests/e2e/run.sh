@@ -281,7 +281,7 @@ expect_own_sysfs() {
     [ -n "$dev" ] && [ "$dev" != "$HOST_SYSDEV" ] || fail "/sys: expected a fresh sysfs, got device $dev (the host's /sys is $HOST_SYSDEV)"
     [ "$net" = lo ] || fail "/sys/class/net: expected only 'lo' (own network namespace), got '$net'"
 }
-# The read-only bind of the host's /sys: same device, the host's interfaces.
+# The bind of the host's /sys (read-only at its top): same device, the host's interfaces.
 expect_host_sys_bind() {
     [ -n "$(mount_line /sys)" ] || { fail "no mount on /sys"; return; }
     case $(mount_opts /sys) in *,ro,*) ;; *) fail "/sys: expected read-only, got '$(mount_line /sys)'" ;; esac
@@ -441,7 +441,7 @@ for rt in $RUNTIMES; do
         report "$d" "$B"
     fi
 
-    d="$rt: default spec without a network namespace (unshare): /sys is the read-only bind of the host's /sys, the host's interfaces show, and it starts"
+    d="$rt: default spec without a network namespace (unshare): /sys is the bind of the host's /sys (read-only at its top), the host's interfaces show, and it starts"
     if ! skip_if_no_userns "$d"; then
         run_case unshare "$rt" nonet ""
         if expect_started; then
@@ -807,7 +807,7 @@ for rt in $RUNTIMES; do
         report "$d" "$B"
     fi
 
-    d="$rt: --mode inherit in rootlesskit --net=host, no network namespace in the spec: the host's netns, so /sys is the read-only bind of the host's"
+    d="$rt: --mode inherit in rootlesskit --net=host, no network namespace in the spec: the host's netns, so /sys is the bind of the host's (read-only at its top)"
     if ! skip_if_no_userns "$d"; then
         run_case rootlesskit "$rt" nonet "" --mode inherit
         expect_no_userns

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the rule sys (lib/rules/sys.c): without a network
  * namespace the container's user namespace owns, the mounts at /sys or
- * under it become one read-only recursive bind of the host's /sys, at the
+ * under it become one recursive bind of the host's /sys (read-only at its top), at the
  * end. */
 #include "rule-test.h"
 
@@ -35,7 +35,8 @@ int main(void)
 	rt_check(in, want,
 		 "/sys: removed this sysfs mount: the container has no network namespace of its own|/sys/fs/cgroup: removed "
 		 "this cgroup mount|//sys/: removed this tmpfs mount|/x/../sys/kernel: removed|sys/.: removed|/sys: added a "
-		 "read-only recursive bind of the host's /sys (rbind, nosuid, noexec, nodev, ro)",
+		 "recursive bind of the host's /sys, read-only at its top (rbind, nosuid, noexec, nodev, ro; the host's mounts "
+		 "under it keep their own flags)",
 		 "sys: a joined network namespace: /sys mounts, matched as paths, become one bind");
 	rt_check_tag(in, "/sys: removed this sysfs mount", "sys", "sys: a sysfs mount removed");
 	{
@@ -58,9 +59,9 @@ int main(void)
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/sys/fs/cgroup\","
 		 "\"type\":\"cgroup\"}]}", RT_MAPS_JSON);
 	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[" RT_SYSBIND "]}", RT_MAPS_JSON);
-	rt_check(in, want, "/sys/fs/cgroup: removed this cgroup mount under /sys|/sys: added a read-only recursive bind",
+	rt_check(in, want, "/sys/fs/cgroup: removed this cgroup mount under /sys|/sys: added a recursive bind of the host's /sys, read-only at its top",
 		 "sys: a mount under /sys alone goes too, and the bind takes its place");
-	rt_check_tag(in, "/sys: added a read-only recursive bind", "sys", "sys: the bind of /sys added");
+	rt_check_tag(in, "/sys: added a recursive bind of the host's /sys, read-only at its top", "sys", "sys: the bind of /sys added");
 	/* turned off (--skip sys): the mounts stay as written */
 	rt_check_skipped("sys", in, in, "", "sys skipped: a joined network namespace: the /sys mounts stay");
 
@@ -68,9 +69,9 @@ int main(void)
 		 ",{\"destination\":\"/a\",\"type\":\"tmpfs\"}]}", RT_MAPS_JSON);
 	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":["
 		 "{\"destination\":\"/a\",\"type\":\"tmpfs\"}," RT_SYSBIND "]}", RT_MAPS_JSON);
-	rt_check(in, want, "/sys: moved the read-only bind of the host's /sys to the end of mounts",
+	rt_check(in, want, "/sys: moved the bind of the host's /sys to the end of mounts",
 		 "sys: the bind of /sys goes last");
-	rt_check_tag(in, "/sys: moved the read-only bind", "sys", "sys: the bind of /sys moved");
+	rt_check_tag(in, "/sys: moved the bind of the host", "sys", "sys: the bind of /sys moved");
 	rt_check_skipped("sys", in, in, "", "sys skipped: the bind of /sys is not moved to the end");
 
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/a\"}," RT_SYSBIND
@@ -121,9 +122,9 @@ int main(void)
 	rt_check(nonet,
 		 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\","
 		 "\"options\":[\"uid=65536\"]}," RT_SYSBIND "]}",
-		 "/sys: removed this sysfs mount|/sys: added a read-only recursive bind|/t: dropped option uid=65537",
+		 "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys, read-only at its top|/t: dropped option uid=65537",
 		 "sys: inherit: /sys is bound when the network namespace belongs to another user namespace");
-	rt_check_tag(nonet, "/sys: added a read-only recursive bind", "sys", "sys: inherit: the bind of /sys added");
+	rt_check_tag(nonet, "/sys: added a recursive bind of the host's /sys, read-only at its top", "sys", "sys: inherit: the bind of /sys added");
 	rt_check_skipped("sys", nonet,
 			 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\","
 			 "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
