@@ -199,9 +199,16 @@ char *ocirl__rule_mount_destination(const ocirl_node *mount);
 ocirl_node *ocirl__rule_bind_mount(ocirl_tree *t, const char *path, const char *type, const char *const *opts,
 				   size_t n_opts);
 
+/* Appends to the options array opts the restrictive flags of the options
+ * old (ro, nosuid, nodev, noexec, nosymfollow and their recursive forms)
+ * that opts lacks: a bind put in place of a mount keeps what the mount took
+ * away. -1 when out of memory. */
+int ocirl__rule_keep_restrictive(ocirl_tree *t, ocirl_node *opts, const ocirl_node *old);
+
 /* Every mount of that type at that (cleaned) destination becomes, in its
- * place, a recursive bind of the host's path (rbind, nosuid, noexec,
- * nodev), or is removed when bind is false; each explained with why. */
+ * place, a recursive bind of the host's path (rbind, nosuid, noexec, nodev,
+ * and the replaced mount's other restrictive flags), or is removed when
+ * bind is false; each explained with why. */
 int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *type, bool bind, const char *why);
 
 /* "C:H:S,C:H:S" of the mappings into buf ("?" when out of memory). */

@@ -160,6 +160,22 @@ static int mount_is(const ocirl_node *m, const char *dest, const char *type)
 	return strcmp(d, dest) == 0;
 }
 
+int ocirl__rule_keep_restrictive(ocirl_tree *t, ocirl_node *opts, const ocirl_node *old)
+{
+	/* the flags that take something away; the atime ones are not here: a
+	 * bind gets its source mount's atime mode whatever it asks for */
+	static const char *const restrictive[] = { "ro",     "rro",	"nosuid",      "rnosuid",     "nodev",
+						   "rnodev", "noexec", "rnoexec",     "nosymfollow", "rnosymfollow" };
+	for (size_t j = 0, n = ocirl__node_len(old); j < n; j++) {
+		const char *o = ocirl__node_str(ocirl__node_at(old, j));
+		for (size_t k = 0; o && k < sizeof(restrictive) / sizeof(restrictive[0]); k++)
+			if (strcmp(o, restrictive[k]) == 0 && !ocirl__rule_options_have(opts, o) &&
+			    ocirl__node_append(t, opts, ocirl__node_new_string(t, o)) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *type, bool bind, const char *why)
 {
 	static const char *const opts[] = { "rbind", "nosuid", "noexec", "nodev" };
@@ -174,7 +190,8 @@ int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *
 		}
 		if (bind) {
 			ocirl_node *b = ocirl__rule_bind_mount(e->tree, dest, "bind", opts, sizeof(opts) / sizeof(opts[0]));
-			if (!b)
+			if (!b || ocirl__rule_keep_restrictive(e->tree, rule_get(b, "options"),
+							       rule_get(ocirl__node_at(mounts, i), "options")) < 0)
 				return rule_nomem(e);
 			mounts->arr.items[i++] = b;
 			if (ocirl__rule_change(e, dest, "replaced the %s mount by a recursive bind of the host's %s: %s", type,

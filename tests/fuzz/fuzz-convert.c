@@ -8,7 +8,10 @@
  * with no change reported, the output parses again, and the public json-c
  * API (ocirl_config_parse/_convert/_serialize) accepts and refuses the same
  * inputs as the library's own tree (what ocirl_buffer_convert() and the
- * programs use) and gives the same JSON value.
+ * programs use) and gives the same JSON value; and the output never widens
+ * its input (tests/lib/never-widens.c: masked and read-only paths,
+ * namespaces, capabilities, seccomp, mount flags), but where a rule that
+ * made a change documents why.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 
 #include "internal.h"
 #include "tree.h"
+#include "../lib/never-widens.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -89,21 +93,54 @@ static char *convert_once(const char *text, size_t len, const ocirl_context *m, 
 	return out;
 }
 
+/* Aborts when out, the conversion of text with those changes, is less
+ * isolated than text but where a rule that made a change says why. */
+static void check_never_widens(const char *text, size_t len, struct json_object *out, const ocirl_changes *changes)
+{
+	struct json_object *in = NULL;
+	if (ocirl_config_parse(&in, text, len, "fuzz", NULL) < 0)
+		abort(); /* it was parsed a moment ago */
+	size_t n = ocirl_changes_count(changes);
+	const char **rules = calloc(n + 1, sizeof(*rules));
+	if (!rules)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		rules[i] = ocirl_changes_rule(changes, i);
+	char why[4096];
+	if (ocirl_never_widens(in, out, rules, n, why, sizeof(why)) != 0) {
+		fprintf(stderr, "the conversion widens its input: %s\n", why);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s: %s [%s]\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
+				rules[i]);
+		abort();
+	}
+	free(rules);
+	json_object_put(in);
+}
+
 /* The same through the public json-c API; *refused when the input or the
- * conversion was refused. */
+ * conversion was refused. A conversion that succeeds is checked never to
+ * widen its input. */
 static char *convert_jsonc(const char *text, size_t len, const ocirl_context *m, bool *refused)
 {
 	struct json_object *config = NULL;
 	ocirl_error *err = NULL;
+	ocirl_changes *changes = NULL;
 	char *out = NULL;
 	size_t out_len;
 	*refused = true;
-	if (ocirl_config_parse(&config, text, len, "fuzz", &err) < 0 || ocirl_config_convert(NULL, config, m, &err) < 0) {
+	if (ocirl_changes_new(&changes) < 0)
+		abort();
+	if (ocirl_config_parse(&config, text, len, "fuzz", &err) < 0 ||
+	    ocirl_config_convert(changes, config, m, &err) < 0) {
 		ocirl_error_free(err);
+		ocirl_changes_free(changes);
 		json_object_put(config);
 		return NULL;
 	}
 	*refused = false;
+	check_never_widens(text, len, config, changes);
+	ocirl_changes_free(changes);
 	if (ocirl_config_serialize(&out, &out_len, config, OCIRL_STYLE_COMPACT, NULL, 0, &err) < 0)
 		abort();
 	json_object_put(config);

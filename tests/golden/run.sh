@@ -15,7 +15,10 @@
 #
 # For a case that succeeds, the output must also be a fixed point: converting
 # expected.json again with the same options gives the same bytes and no
-# change line, and --check on it exits 0.
+# change line, and --check on it exits 0. And it must never be less isolated
+# than its input: $OCI_ROOTLESS_WIDEN (never-widens, tests/lib/never-widens.c)
+# compares input and expected.json, with the rules named at the end of the
+# change lines (" [RULE]") as the only exceptions.
 #
 # Output is TAP. The binary comes from $OCI_ROOTLESS.
 #   UPDATE=1 run.sh [NAME...]   rewrites the expected files from what the
@@ -35,6 +38,16 @@ cd "$here" || exit 99
 
 if [ ! -x "$OCI_ROOTLESS" ]; then
 	echo "Bail out! $OCI_ROOTLESS is not executable"
+	exit 99
+fi
+# Without OCI_ROOTLESS_WIDEN the "never widens" lines are skipped.
+OCI_ROOTLESS_WIDEN=${OCI_ROOTLESS_WIDEN:-}
+case $OCI_ROOTLESS_WIDEN in
+'' | /*) ;;
+*) OCI_ROOTLESS_WIDEN=$(cd -- "$(dirname -- "$OCI_ROOTLESS_WIDEN")" && pwd)/$(basename -- "$OCI_ROOTLESS_WIDEN") ;;
+esac
+if [ -n "$OCI_ROOTLESS_WIDEN" ] && [ ! -x "$OCI_ROOTLESS_WIDEN" ]; then
+	echo "Bail out! $OCI_ROOTLESS_WIDEN is not executable"
 	exit 99
 fi
 
@@ -158,6 +171,24 @@ for c in $cases; do
 		same "--check's stdout" "$tmp/empty" "$tmp/out3" || good=false
 	fi
 	if $good; then ok "$name: idempotent"; else not_ok "$name: idempotent"; fi
+
+	# The output never widens the input, but where a rule that made a change says why.
+	if [ -z "$OCI_ROOTLESS_WIDEN" ]; then
+		ok "$name: never widens # SKIP OCI_ROOTLESS_WIDEN is not set"
+		continue
+	fi
+	: >"$tmp/why"
+	good=true
+	if [ ! -f "$c/expected.json" ]; then
+		echo "a successful case needs an expected.json" >>"$tmp/why"
+		good=false
+	else
+		rules=
+		[ ! -f "$c/expected.stderr" ] || rules=$(sed -n 's/.* \[\([a-z0-9-]*\)\]$/\1/p' "$c/expected.stderr")
+		# shellcheck disable=SC2086 # one word per rule name
+		"$OCI_ROOTLESS_WIDEN" "$input" "$c/expected.json" $rules >>"$tmp/why" 2>&1 || good=false
+	fi
+	if $good; then ok "$name: never widens"; else not_ok "$name: never widens"; fi
 done
 
 echo "1..$n"

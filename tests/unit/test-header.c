@@ -14,9 +14,10 @@ int main(void)
 	int n = 0, failed = 0;
 #define T(cond, what)                                                                                \
 	do {                                                                                         \
+		int ok_ = (cond) != 0; /* once: cond may call functions */                          \
 		n++;                                                                                 \
-		printf("%sok %d - %s\n", (cond) ? "" : "not ", n, what);                             \
-		failed += !(cond);                                                                   \
+		printf("%sok %d - %s\n", ok_ ? "" : "not ", n, what);                                \
+		failed += !ok_;                                                                      \
 	} while (0)
 	T(ocirl_options_init(&b, OCIRL_OPTIONS_VERSION) == 0, "ocirl_options_init accepts the current version");
 	T(memcmp(&a, &b, sizeof(a)) == 0, "OCIRL_OPTIONS_INIT equals ocirl_options_init()");
