@@ -2,7 +2,6 @@
 /* oci-rootless-runtime: a bundle's config, read and replaced inside the bundle (bundle.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +11,7 @@
 #include "internal.h"
 
 #include "bundle.h"
-
-__attribute__((format(printf, 2, 3))) static int set_msg(char **msg, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (vasprintf(msg, fmt, ap) < 0)
-		*msg = NULL;
-	va_end(ap);
-	return -1;
-}
+#include "settings.h"
 
 static const char *file_kind(mode_t m)
 {
@@ -39,7 +29,7 @@ static bool is_under(const char *path, const char *dir)
 
 static int take_error(ocirl_error *err, char **msg)
 {
-	int r = set_msg(msg, "%s", err && err->message ? err->message : "out of memory");
+	int r = rt_set_msg(msg, "%s", err && err->message ? err->message : "out of memory");
 	ocirl_error_free(err);
 	return r;
 }
@@ -49,32 +39,32 @@ int rt_bundle_config_read(char **out, size_t *out_len, char **target, const char
 {
 	struct stat st;
 	if (lstat(path, &st) < 0)
-		return set_msg(msg, "%s: %s", path, strerror(errno));
+		return rt_set_msg(msg, "%s: %s", path, strerror(errno));
 	_cleanup_free_ char *use = NULL;
 	if (S_ISLNK(st.st_mode)) {
 		_cleanup_free_ char *real = realpath(path, NULL);
 		if (!real)
-			return set_msg(msg, "%s: a symbolic link that does not resolve: %s", path, strerror(errno));
+			return rt_set_msg(msg, "%s: a symbolic link that does not resolve: %s", path, strerror(errno));
 		_cleanup_free_ char *dir = realpath(bundle ? bundle : ".", NULL);
 		if (!dir)
-			return set_msg(msg, "%s: %s", bundle ? bundle : ".", strerror(errno));
+			return rt_set_msg(msg, "%s: %s", bundle ? bundle : ".", strerror(errno));
 		if (!is_under(real, dir))
-			return set_msg(msg,
+			return rt_set_msg(msg,
 				       "%s is a symbolic link to %s, outside the bundle folder %s: refused (the wrapper "
 				       "writes only inside the bundle)",
 				       path, real, dir);
 		use = real;
 		real = NULL;
 	} else if (!(use = strdup(path)))
-		return set_msg(msg, "out of memory");
+		return rt_set_msg(msg, "out of memory");
 	/* O_NONBLOCK: a FIFO put there must not hang the wrapper */
 	_cleanup_close_ int fd = open(use, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return set_msg(msg, "%s: %s", use, strerror(errno));
+		return rt_set_msg(msg, "%s: %s", use, strerror(errno));
 	if (fstat(fd, &st) < 0)
-		return set_msg(msg, "%s: %s", use, strerror(errno));
+		return rt_set_msg(msg, "%s: %s", use, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return set_msg(msg, "%s is %s, not a regular file: refused", use, file_kind(st.st_mode));
+		return rt_set_msg(msg, "%s is %s, not a regular file: refused", use, file_kind(st.st_mode));
 	ocirl_error *err = NULL;
 	if (ocirl__fd_read(out, out_len, fd, use, max, &err) < 0)
 		return take_error(err, msg);

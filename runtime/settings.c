@@ -19,7 +19,7 @@ static const char *const system_dirs[] = {
 	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL,
 };
 
-__attribute__((format(printf, 2, 3))) static int set_msg(char **msg, const char *fmt, ...)
+int rt_set_msg(char **msg, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -53,13 +53,13 @@ static int parse_skip(rt_skip *out, const char *text, const char *where, const c
 {
 	rt_skip s = { 0 };
 	if (!(s.text = strdup(text)))
-		return set_msg(msg, "out of memory");
+		return rt_set_msg(msg, "out of memory");
 	size_t n = 0;
 	char *save = NULL;
 	for (char *name = strtok_r(s.text, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save)) {
 		size_t i;
 		if (ocirl_rule_find(&i, name) < 0) {
-			int r = set_msg(msg, "%s%s%s: unknown rule '%s' (oci-rootless --list-rules lists them)", where,
+			int r = rt_set_msg(msg, "%s%s%s: unknown rule '%s' (oci-rootless --list-rules lists them)", where,
 					*where ? ": " : "", what, name);
 			rt_skip_clear(&s);
 			return r;
@@ -88,25 +88,25 @@ static int config_set(rt_config *c, const char *key, const char *value, const ch
 {
 	if (strcmp(key, "runtime") == 0) {
 		if (!*value)
-			return set_msg(msg, "%s: runtime: empty value (a path, or a name on PATH)", where);
+			return rt_set_msg(msg, "%s: runtime: empty value (a path, or a name on PATH)", where);
 		char *v = strdup(value);
 		if (!v)
-			return set_msg(msg, "out of memory");
+			return rt_set_msg(msg, "out of memory");
 		free(c->runtime);
 		c->runtime = v;
 	} else if (strcmp(key, "mode") == 0) {
 		if (ocirl_mode_parse(&c->mode, value) < 0)
-			return set_msg(msg, "%s: mode: unknown mode '%s' (%s)", where, value, mode_names);
+			return rt_set_msg(msg, "%s: mode: unknown mode '%s' (%s)", where, value, mode_names);
 		c->has_mode = true;
 	} else if (strcmp(key, "cgroups") == 0) {
 		if (ocirl_cgroups_parse(&c->cgroups, value) < 0)
-			return set_msg(msg, "%s: cgroups: unknown value '%s' (%s)", where, value, cgroups_names);
+			return rt_set_msg(msg, "%s: cgroups: unknown value '%s' (%s)", where, value, cgroups_names);
 		c->has_cgroups = true;
 	} else if (strcmp(key, "skip") == 0) {
 		rt_skip check;
 		char *v = strdup(value);
 		if (!v)
-			return set_msg(msg, "out of memory");
+			return rt_set_msg(msg, "out of memory");
 		free(c->skip);
 		c->skip = v;
 		/* checked now, so that a wrong name shows on every command */
@@ -129,11 +129,11 @@ int rt_config_load(rt_config *out, char **msg)
 			*out = c;
 			return 0;
 		}
-		return set_msg(msg, "%s%s: %s", env ? "OCI_ROOTLESS_CONFIG=" : "", path, strerror(errno));
+		return rt_set_msg(msg, "%s%s: %s", env ? "OCI_ROOTLESS_CONFIG=" : "", path, strerror(errno));
 	}
 	if (!(c.path = strdup(path))) {
 		fclose(f);
-		return set_msg(msg, "out of memory");
+		return rt_set_msg(msg, "out of memory");
 	}
 	char *line = NULL;
 	size_t cap = 0;
@@ -146,7 +146,7 @@ int rt_config_load(rt_config *out, char **msg)
 		char where[4200];
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if ((size_t)len != strlen(line)) {
-			r = set_msg(msg, "%s: a NUL byte", where);
+			r = rt_set_msg(msg, "%s: a NUL byte", where);
 			break;
 		}
 		char *s = trim(line);
@@ -154,13 +154,13 @@ int rt_config_load(rt_config *out, char **msg)
 			continue;
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			r = set_msg(msg, "%s: expected 'key = value', got '%s'", where, s);
+			r = rt_set_msg(msg, "%s: expected 'key = value', got '%s'", where, s);
 			break;
 		}
 		*eq = '\0';
 		char *key = trim(s), *value = trim(eq + 1);
 		if (!*key) {
-			r = set_msg(msg, "%s: a value without a key", where);
+			r = rt_set_msg(msg, "%s: a value without a key", where);
 			break;
 		}
 		size_t vlen = strlen(value);
@@ -172,7 +172,7 @@ int rt_config_load(rt_config *out, char **msg)
 			break;
 	}
 	if (r == 0 && ferror(f))
-		r = set_msg(msg, "%s: %s", path, strerror(errno ? errno : EIO));
+		r = rt_set_msg(msg, "%s: %s", path, strerror(errno ? errno : EIO));
 	free(line);
 	fclose(f);
 	if (r < 0) {
@@ -196,7 +196,7 @@ int rt_mode_resolve(ocirl_mode *out, const char **source, const rt_config *c, ch
 	const char *env = env_value("OCI_ROOTLESS_MODE");
 	if (env) {
 		if (ocirl_mode_parse(out, env) < 0)
-			return set_msg(msg, "OCI_ROOTLESS_MODE: unknown mode '%s' (%s)", env, mode_names);
+			return rt_set_msg(msg, "OCI_ROOTLESS_MODE: unknown mode '%s' (%s)", env, mode_names);
 		*source = "OCI_ROOTLESS_MODE";
 	} else if (c->has_mode) {
 		*out = c->mode;
@@ -224,7 +224,7 @@ int rt_cgroups_resolve(ocirl_cgroups *out, const char **source, const rt_config 
 	const char *env = env_value("OCI_ROOTLESS_CGROUPS");
 	if (env) {
 		if (ocirl_cgroups_parse(out, env) < 0)
-			return set_msg(msg, "OCI_ROOTLESS_CGROUPS: unknown value '%s' (%s)", env, cgroups_names);
+			return rt_set_msg(msg, "OCI_ROOTLESS_CGROUPS: unknown value '%s' (%s)", env, cgroups_names);
 		*source = "OCI_ROOTLESS_CGROUPS";
 	} else if (c->has_cgroups) {
 		*out = c->cgroups;
@@ -321,12 +321,12 @@ static int find_named(char **out, const char *value, const char *setting, const 
 {
 	if (strchr(value, '/')) {
 		if (!is_executable(value))
-			return set_msg(msg, "%s: '%s' is not an executable file", setting, value);
+			return rt_set_msg(msg, "%s: '%s' is not an executable file", setting, value);
 		if (is_self(self, value))
-			return set_msg(msg, "%s: '%s' is this program itself; name the real runtime (crun or runc)",
+			return rt_set_msg(msg, "%s: '%s' is this program itself; name the real runtime (crun or runc)",
 				       setting, value);
 		if (!(*out = strdup(value)))
-			return set_msg(msg, "out of memory");
+			return rt_set_msg(msg, "out of memory");
 		return 0;
 	}
 	bool skipped = false;
@@ -334,7 +334,7 @@ static int find_named(char **out, const char *value, const char *setting, const 
 	if (!p)
 		p = search_system(value, self, &skipped);
 	if (!p)
-		return set_msg(msg, "%s: no executable '%s' on PATH or in /usr/sbin, /usr/bin, /sbin, /bin%s", setting,
+		return rt_set_msg(msg, "%s: no executable '%s' on PATH or in /usr/sbin, /usr/bin, /sbin, /bin%s", setting,
 			       value, skipped ? " other than this program" : "");
 	*out = p;
 	return 0;
@@ -380,7 +380,7 @@ int rt_runtime_find(char **out, const char **source, const rt_config *c, char **
 	} else if (c->runtime) {
 		char *setting = NULL;
 		if (asprintf(&setting, "%s: runtime", c->path) < 0)
-			r = set_msg(msg, "out of memory");
+			r = rt_set_msg(msg, "out of memory");
 		else
 			r = find_named(out, c->runtime, setting, &self, msg);
 		free(setting);
@@ -403,7 +403,7 @@ int rt_runtime_find(char **out, const char **source, const rt_config *c, char **
 			*out = p;
 			*source = hybrid ? "PATH, runc before crun: crun refuses this host's hybrid cgroups" : "PATH";
 		} else {
-			r = set_msg(msg,
+			r = rt_set_msg(msg,
 				    "no OCI runtime found: neither crun nor runc is on PATH or in /usr/sbin, "
 				    "/usr/bin, /sbin, /bin%s; set OCI_ROOTLESS_RUNTIME or 'runtime =' in %s",
 				    skipped ? " (other than this program)" : "",

@@ -15,6 +15,10 @@
 
 #define RT_DEFAULT_CONFIG "/etc/oci-rootless/runtime.conf"
 
+/* Sets *msg to a new formatted message (NULL when out of memory) and
+ * returns -1: the wrapper's failing paths are one line. */
+int rt_set_msg(char **msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 typedef struct {
 	char *path;    /* the config file read, or NULL when there was none */
 	char *runtime; /* its "runtime", or NULL */
