@@ -75,15 +75,17 @@ static int fix_mount(ocirl_rule_env *e, ocirl_node *m, const struct statvfs *sv,
 			       source) < 0)
 		return -ENOMEM;
 	/* the atime mode is locked too: any other one asked for fails the remount */
-	const char *want = (sv->f_flag & ST_NOATIME) ? "noatime" : (sv->f_flag & ST_RELATIME) ? "relatime" : "strictatime";
+	/* its index in atime_opts: noatime, relatime or strictatime */
+	size_t w = (sv->f_flag & ST_NOATIME) ? 1 : (sv->f_flag & ST_RELATIME) ? 2 : 4;
+	const char *want = atime_opts[w];
 	bool other = false, have = ocirl__rule_options_have(opts, want);
 	for (size_t k = 0; k < N_OF(atime_opts); k++)
-		if (strcmp(atime_opts[k], want) != 0 && ocirl__rule_options_have(opts, atime_opts[k]))
+		if (k != w && ocirl__rule_options_have(opts, atime_opts[k]))
 			other = true;
 	if (!other)
 		return 0;
 	for (size_t k = 0; k < N_OF(atime_opts); k++)
-		if (strcmp(atime_opts[k], want) != 0)
+		if (k != w)
 			ocirl__rule_options_remove(opts, atime_opts[k]);
 	if (!have && add_option(e, opts, want) < 0)
 		return -ENOMEM;

@@ -200,8 +200,8 @@ ocirl_node *ocirl__rule_bind_mount(ocirl_tree *t, const char *path, const char *
 				   size_t n_opts);
 
 /* Appends to the options array opts the restrictive flags of the options
- * old (ro, nosuid, nodev, noexec, nosymfollow and their recursive forms)
- * that opts lacks: a bind put in place of a mount keeps what the mount took
+ * old (ro, nosuid, nodev, noexec, nosymfollow and their recursive forms,
+ * also as parts of a comma-joined option) that opts lacks: a bind put in place of a mount keeps what the mount took
  * away. -1 when out of memory. */
 int ocirl__rule_keep_restrictive(ocirl_tree *t, ocirl_node *opts, const ocirl_node *old);
 

@@ -166,12 +166,18 @@ int ocirl__rule_keep_restrictive(ocirl_tree *t, ocirl_node *opts, const ocirl_no
 	 * bind gets its source mount's atime mode whatever it asks for */
 	static const char *const restrictive[] = { "ro",     "rro",	"nosuid",      "rnosuid",     "nodev",
 						   "rnodev", "noexec", "rnoexec",     "nosymfollow", "rnosymfollow" };
+	/* each comma-separated part: the kernel reads "ro" in mount data too */
 	for (size_t j = 0, n = ocirl__node_len(old); j < n; j++) {
 		const char *o = ocirl__node_str(ocirl__node_at(old, j));
-		for (size_t k = 0; o && k < sizeof(restrictive) / sizeof(restrictive[0]); k++)
-			if (strcmp(o, restrictive[k]) == 0 && !ocirl__rule_options_have(opts, o) &&
-			    ocirl__node_append(t, opts, ocirl__node_new_string(t, o)) < 0)
-				return -1;
+		for (const char *p = o; p && *p;) {
+			size_t len = strcspn(p, ",");
+			for (size_t k = 0; k < sizeof(restrictive) / sizeof(restrictive[0]); k++)
+				if (strlen(restrictive[k]) == len && memcmp(p, restrictive[k], len) == 0 &&
+				    !ocirl__rule_options_have(opts, restrictive[k]) &&
+				    ocirl__node_append(t, opts, ocirl__node_new_string(t, restrictive[k])) < 0)
+					return -1;
+			p += len + (p[len] == ',');
+		}
 	}
 	return 0;
 }
