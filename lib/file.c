@@ -45,7 +45,7 @@ static int write_all(int fd, const char *data, size_t len)
  * followed: a link put there meanwhile is replaced itself); path names it
  * in messages. */
 static int replace_entry(const char *path, const char *dir, const char *base, const char *data, size_t len,
-			 ocirl_error **err)
+			 bool sync, ocirl_error **err)
 {
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -83,7 +83,7 @@ again:;
 		e = -errno, what = "setting the mode of";
 	if (e == 0 && (geteuid() == 0 || st.st_uid == geteuid()))
 		(void)!fchown(fd, st.st_uid, st.st_gid); /* best effort, as cp -p */
-	if (e == 0 && fsync(fd) < 0)
+	if (e == 0 && sync && fsync(fd) < 0)
 		e = -errno, what = "syncing";
 	if (e == 0 && !named) {
 		/* give the complete file its temporary name through /proc */
@@ -114,7 +114,8 @@ again:;
 		return ocirl__error_set(err, OCIRL_ERROR_IO, -e, "%s: %s a new version: %s (the file is unchanged)",
 					path, what, strerror(-e));
 	}
-	(void)fsync(dfd);
+	if (sync)
+		(void)fsync(dfd);
 	return 0;
 }
 
@@ -127,13 +128,14 @@ int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_err
 	_cleanup_free_ char *dircopy = strdup(real), *basecopy = strdup(real);
 	if (!dircopy || !basecopy)
 		return ocirl__error_nomem(err);
-	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, err);
+	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, true, err);
 }
 
-int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, ocirl_error **err)
+int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, unsigned flags, ocirl_error **err)
 {
 	_cleanup_free_ char *dircopy = strdup(path), *basecopy = strdup(path);
 	if (!dircopy || !basecopy)
 		return ocirl__error_nomem(err);
-	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, err);
+	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, !(flags & OCIRL__REPLACE_NO_SYNC),
+			     err);
 }

@@ -86,7 +86,16 @@ int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t
  * must be a regular file, and a link put in its place meanwhile is replaced
  * itself, not its target (for the runtime wrapper, which writes only inside
  * a bundle folder). The folders of path are followed. */
-int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, ocirl_error **err);
+int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, unsigned flags, ocirl_error **err);
+enum {
+	/* No fsync of the new file and its folder: readers still see the old
+	 * file or the new one whole (the rename), but a crash of the machine
+	 * may lose the new content. For a bundle's config, which its daemon
+	 * writes without syncing either (containerd's os.WriteFile) and
+	 * regenerates for a new start; the syncs were most of the wrapper's
+	 * cost on create (bench/results.md). */
+	OCIRL__REPLACE_NO_SYNC = 1 << 0,
+};
 
 /* ---- ids ---- */
 /* True when id lies inside [container_id, container_id + size) of one of the mappings. */

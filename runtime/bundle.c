@@ -76,7 +76,7 @@ int rt_bundle_config_read(char **out, size_t *out_len, char **target, const char
 int rt_bundle_config_replace(const char *target, const char *data, size_t len, char **msg)
 {
 	ocirl_error *err = NULL;
-	if (ocirl__file_replace_nofollow(target, data, len, &err) < 0)
+	if (ocirl__file_replace_nofollow(target, data, len, OCIRL__REPLACE_NO_SYNC, &err) < 0)
 		return take_error(err, msg);
 	return 0;
 }

@@ -20,7 +20,8 @@ int rt_bundle_config_read(char **out, size_t *out_len, char **target, const char
 			  size_t max, char **msg);
 
 /* Replaces the file at target (from rt_bundle_config_read()) atomically,
- * without following a link put there meanwhile. Returns 0, or -1 with *msg
+ * without following a link put there meanwhile, and without syncing: the
+ * daemon that wrote the bundle did not sync it either. Returns 0, or -1 with *msg
  * set (free() it). */
 int rt_bundle_config_replace(const char *target, const char *data, size_t len, char **msg);
 
