@@ -48,8 +48,8 @@ IMAGE=docker.io/library/ocirl-busybox:test
 
 # shellcheck source=../lib/harness.sh
 . "$HERE/../lib/harness.sh"
-# one line of a file, for messages
-oneline() { head -c "${2:-400}" "$1" 2> /dev/null | tr '\n' ' '; }
+# shellcheck source=rootless-ctrd.sh
+. "$HERE/rootless-ctrd.sh"
 
 # ---------------------------------------------------------------- set-up
 [ -n "${OCI_ROOTLESS_RUNTIME_BIN:-}" ] || bail "OCI_ROOTLESS_RUNTIME_BIN is not set (the oci-rootless-runtime binary under test)"
@@ -68,104 +68,15 @@ done
 
 ensure_test_user "$RT_USER"
 
-T=$(mktemp -d /tmp/ocirl-clients.XXXXXX) || bail "mktemp failed"
-chmod 755 "$T"
-# containerd's state and socket live under /run/user/UID (no logind here:
-# root makes the folder when it is missing, and removes it afterwards).
-RUNDIR=/run/user/$UID_U
-MADE_RUNDIR=0
-if [ ! -d "$RUNDIR" ]; then
-    mkdir -p "$RUNDIR" && chown "$RT_USER:" "$RUNDIR" && chmod 700 "$RUNDIR" && MADE_RUNDIR=1
-fi
-CSTATE=$(mktemp -d "$RUNDIR/ocirl-ctrd.XXXXXX") || bail "mktemp in $RUNDIR failed"
-chown "$RT_USER:" "$CSTATE"
-
-# ---------------------------------------------------------------- cleanup
-# What this run started, found by pid: the test user's processes whose
-# command line or environment names one of this run's folders (RootlessKit,
-# containerd, the shims with -address CSTATE/..., conmon, Podman's pause
-# process with XDG_RUNTIME_DIR=T/...), the containers' init processes from
-# the runtimes' state files, and all their descendants.
-alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2> /dev/null; }
-# the real uid of a process (/proc/PID itself belongs to root when the
-# process is not dumpable, as the shims are)
-uid_of() { awk '/^Uid:/ { print $2 }' "/proc/$1/status" 2> /dev/null; }
-ours() {
-    local p pid f
-    for p in /proc/[0-9]*; do
-        [ "$(uid_of "${p#/proc/}")" = "$UID_U" ] || continue
-        if grep -qaF -e "$T" -e "$CSTATE" "$p/cmdline" "$p/environ" 2> /dev/null; then echo "${p#/proc/}"; fi
-    done
-    for f in "$CSTATE"/*/io.containerd.runtime.v2.task/*/*/init.pid "$T"/podman-*/run/runc/*/state.json "$T"/podman-*/run/crun/*/status; do
-        [ -f "$f" ] || continue
-        case $f in
-        *.pid) pid=$(cat "$f" 2> /dev/null) ;;
-        *) pid=$(jq -r '.init_process_pid // .pid // empty' "$f" 2> /dev/null) ;;
-        esac
-        case $pid in '' | *[!0-9]*) continue ;; esac
-        [ "$(uid_of "$pid")" = "$UID_U" ] && echo "$pid"
-    done
-}
-descendants() { # PID...: the processes and all their descendants
-    local p
-    for p in "$@"; do
-        echo "$p"
-        # shellcheck disable=SC2046
-        descendants $(pgrep -P "$p")
-    done
-}
-# sweep [PID...]: kills the given processes, ours() and their descendants
-# until none is left (a process forked meanwhile is found on the next turn);
-# prints what is still alive after 3 s and fails then.
-sweep() {
-    local p pids left
-    for _ in $(seq 30); do
-        # shellcheck disable=SC2046
-        pids=$(descendants "$@" $(ours) | sort -un)
-        left=
-        for p in $pids; do alive "$p" && left="$left $p"; done
-        [ -z "$left" ] && return 0
-        # shellcheck disable=SC2086
-        kill -KILL $left 2> /dev/null
-        sleep 0.1
-    done
-    echo "$left"
-    return 1
-}
-RK_PID=
-stop_containerd() {
-    sweep $RK_PID > /dev/null
-    [ -n "$RK_PID" ] && wait "$RK_PID" 2> /dev/null
-    RK_PID=
-}
-cleanup() {
-    local left
-    left=$(sweep $RK_PID) || echo "# processes left after the run: $left"
-    [ -n "$RK_PID" ] && wait "$RK_PID" 2> /dev/null
-    rm -rf "$CSTATE"
-    [ $MADE_RUNDIR = 1 ] && rmdir "$RUNDIR" 2> /dev/null
-    if [ "${OCIRL_RT_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-# from /: the test user may not be able to enter the working directory
-as_user() { (cd / && exec runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" "$@"); }
+# T, RUNDIR (/run/user/UID: containerd's state and socket), CSTATE, and the
+# cleanup (rootless-ctrd.sh): everything started is found by pid and stopped.
+ctrd_init ocirl-clients
 
 # The wrapper must be runnable by the test user; if its folder is not, a copy.
-UBIN=$BIN
-if ! as_user "$UBIN" --version > /dev/null 2>&1; then
-    mkdir -p "$T/ubin"
-    cp "$BIN" "$T/ubin/oci-rootless-runtime"
-    chmod -R a+rX "$T/ubin"
-    UBIN=$T/ubin/oci-rootless-runtime
-fi
-for f in oci-image.sh containerd-child.sh; do install -m 755 "$HERE/$f" "$T/$f"; done
+UBIN=$(ctrd_user_bin "$BIN")
 
 # The image, as an OCI archive.
-sh "$T/oci-image.sh" "$T/busybox.tar" ocirl-busybox test "$T/image" > "$T/image.log" 2>&1 \
-    || bail "cannot build the OCI archive: $(oneline "$T/image.log")"
-chmod 644 "$T/busybox.tar"
+ctrd_image
 
 HYBRID=0
 if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
@@ -225,21 +136,9 @@ EOF
     chmod -R a+rX "$D"
 
     # Start containerd inside RootlessKit, as the test user.
-    (cd / && exec runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" HOME="$D" \
-        OCI_ROOTLESS_RUNTIME="$rt" OCI_ROOTLESS_RUNTIME_DEBUG=1 \
-        rootlesskit --net=host --copy-up=/etc --copy-up=/run --propagation=rslave --state-dir="$D/rootlesskit" \
-        "$T/containerd-child.sh" "$D/config.toml" "$hide" "$D/containerd.log") > "$D/rootlesskit.log" 2>&1 &
-    RK_PID=$!
-    ctr_() { # ctr, as the test user, in RootlessKit's user and mount namespaces
-        as_user HOME="$D" timeout -k 5 30 nsenter -U --preserve-credentials -m -t "$(cat "$D/rootlesskit/child_pid")" \
-            ctr --address "$sock" "$@"
-    }
+    ctr_() { ctrd_ctr "$D" "$sock" "$@"; } # ctr, as the test user, in RootlessKit's user and mount namespaces
     local up=0
-    for _ in $(seq 100); do
-        if [ -s "$D/rootlesskit/child_pid" ] && [ -S "$sock" ] && ctr_ version > /dev/null 2>&1; then up=1; break; fi
-        kill -0 "$RK_PID" 2> /dev/null || break
-        sleep 0.1
-    done
+    ctrd_start "$D" "$sock" "$D/config.toml" "$hide" OCI_ROOTLESS_RUNTIME="$rt" OCI_ROOTLESS_RUNTIME_DEBUG=1 && up=1
     if [ $up = 0 ]; then
         fail "containerd did not start: $(oneline "$D/rootlesskit.log") $(tail -3 "$D/containerd.log" 2> /dev/null | tr '\n' ' ')"
         report "$where: containerd starts as $RT_USER inside rootlesskit and imports the OCI archive"
