@@ -80,26 +80,26 @@ static int apply(ocirl_rule_env *e)
 	for (size_t i = 0; i < n && !bind; i++)
 		if (is_sys_bind(ocirl__node_at(old, i)))
 			bind = ocirl__node_at(old, i);
-	if (!bind) {
-		/* the bind keeps the restrictive flags of the mounts exactly at /sys */
-		if (!(bind = ocirl__rule_bind_mount(t, "/sys", "none", bind_options,
+	bool made = !bind;
+	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "none", bind_options,
 						    sizeof(bind_options) / sizeof(bind_options[0]))))
-			return rule_nomem(e);
-		for (size_t i = 0; i < n; i++) {
-			ocirl_node *m = ocirl__node_at(old, i);
-			_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
-			if (!dest || (strcmp(dest, "/sys") == 0 &&
-				      ocirl__rule_keep_restrictive(t, rule_get(bind, "options"), rule_get(m, "options")) < 0))
-				return rule_nomem(e);
-		}
-	}
+		return rule_nomem(e);
 	size_t under_sys = 0;
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
 		if (under < 0 || (!under && ocirl__node_append(t, mounts, m) < 0))
 			return rule_nomem(e);
-		under_sys += under == 1;
+		if (under != 1)
+			continue;
+		under_sys++;
+		if (!made)
+			continue;
+		/* a new bind keeps the restrictive flags of the mounts exactly at /sys */
+		_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
+		if (!dest || (strcmp(dest, "/sys") == 0 &&
+			      ocirl__rule_keep_restrictive(t, rule_get(bind, "options"), rule_get(m, "options")) < 0))
+			return rule_nomem(e);
 	}
 	if (!under_sys)
 		return 0; /* nothing at /sys: nothing to replace */
