@@ -361,9 +361,9 @@ def report(resdir):
                 "alone, one such exec, take %s ms); the rest is reading its settings, finding the runtime and "
                 "resolving `/proc/self/exe`. A `create` costs %s ms (%s ms CPU): reading, parsing and "
                 "converting the config add %s ms over a passed-through call (the CLI takes %s ms over the "
-                "floor for the same work), replacing the file in place adds %s ms (%s ms CPU): a new file, "
-                "`fsync`, `rename`, `fsync` of the folder — on tmpfs the syncs are free, on disk they wait for "
-                "the journal." % (
+                "floor for the same work), replacing the file in place adds %s ms (%s ms CPU): a new file "
+                "and a `rename` over the old one (not synced: the daemons do not sync the bundles they write "
+                "either); on disk the file system's journal costs what tmpfs does not." % (
                     loc["name"], ms(w["state"][0], 3), ms(w["state"][1], 3), ms(w["calib"][0], 3),
                     ms(w["fresh"][0], 3), ms(w["fresh"][1], 3), ms(w["conv"][0] - w["state"][0], 3),
                     ms(w["cli"][0], 3), ms(w["fresh"][0] - w["conv"][0], 3), ms(w["fresh"][1] - w["conv"][1], 3)))
@@ -380,8 +380,8 @@ def report(resdir):
                  "share is the sum of its own time in every call (the probes' cost under the same load "
                  "subtracted) over the sum of the containers' `ctr run` times (wall), and its CPU time over the "
                  "CPU time of everything the load ran (a cgroup of the test's own). The wall share is above the "
-                 "CPU share: a `create`'s wall time is mostly the two fsyncs of the config's replacement (the "
-                 "bundles are on disk here) and, with 8 containers at once on 2 cores, waiting for a CPU.")
+                 "CPU share: a `create` writes the converted config on disk here and, with 8 containers at once "
+                 "on 2 cores, waits for a CPU.")
         L.append("")
         L.append("| runtime | containers | failures | at most at once | seconds | containers/s | `ctr run`, median ms | "
                  "calls a container | wrapper ms a container (wall) | share of `ctr run` time | wrapper CPU ms a "
@@ -441,7 +441,7 @@ def report(resdir):
                      "runc's %s ms) are, for the two execs and start-ups of a static program that any wrapper "
                      "that executes the runtime costs, %s ms (%.1f %%: the probes alone, twice); for reading its "
                      "settings and finding the runtime, twice, %s ms; for reading, parsing and converting the "
-                     "config %s ms; for replacing it (new file, fsync, rename, fsync of the folder) %s ms." % (
+                     "config %s ms; for replacing it (a new file and a rename) %s ms." % (
                          loc["name"], ms(own, 3), 100 * own / base, ms(base), ms(floor, 3), 100 * floor / base,
                          ms(2 * w["state"][0] - floor, 3), ms(w["conv"][0] - w["state"][0], 3),
                          ms(w["fresh"][0] - w["conv"][0], 3)))
