@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: every suite in the normal build, then the unit, golden, CLI,
+# make test: every suite in the normal build, then the unit, rules, golden, CLI,
 # fuzz-replay and fault suites again in a build with AddressSanitizer and
 # UndefinedBehaviorSanitizer; then the summary of all of them
 # (scripts/test-summary.sh), whose last line is
@@ -27,7 +27,7 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 ninja -C "$asan" >/dev/null && \
-    meson test -C "$asan" --print-errorlogs --suite unit --suite golden --suite cli --suite fuzz --suite fault || rc=1
+    meson test -C "$asan" --print-errorlogs --suite unit --suite rules --suite golden --suite cli --suite fuzz --suite fault || rc=1
 
 # What may run nothing here: when not root, a suite that needs root (e2e,
 # the real clients and the load test of the runtime suite), i.e. one whose
