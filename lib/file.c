@@ -41,15 +41,12 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Replaces the entry base of the folder dir (a regular file, never
+/* Replaces the entry base of the open folder dfd (a regular file, never
  * followed: a link put there meanwhile is replaced itself); path names it
  * in messages. */
-static int replace_entry(const char *path, const char *dir, const char *base, const char *data, size_t len,
-			 bool sync, ocirl_error **err)
+static int replace_at(int dfd, const char *base, const char *path, const char *data, size_t len, bool sync,
+		      ocirl_error **err)
 {
-	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", dir, strerror(errno));
 	struct stat st;
 	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", path, strerror(errno));
@@ -72,8 +69,8 @@ again:;
 				break;
 		}
 		if (fd < 0)
-			return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: cannot create a file: %s", dir,
-						strerror(errno));
+			return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: cannot create a file beside it: %s",
+						path, strerror(errno));
 		named = true;
 	}
 
@@ -128,14 +125,15 @@ int ocirl_file_replace(const char *path, const char *data, size_t len, ocirl_err
 	_cleanup_free_ char *dircopy = strdup(real), *basecopy = strdup(real);
 	if (!dircopy || !basecopy)
 		return ocirl__error_nomem(err);
-	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, true, err);
+	const char *dir = dirname(dircopy);
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return ocirl__error_set(err, OCIRL_ERROR_IO, errno, "%s: %s", dir, strerror(errno));
+	return replace_at(dfd, basename(basecopy), path, data, len, true, err);
 }
 
-int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, unsigned flags, ocirl_error **err)
+int ocirl__file_replace_at(int dfd, const char *name, const char *path, const char *data, size_t len, unsigned flags,
+			   ocirl_error **err)
 {
-	_cleanup_free_ char *dircopy = strdup(path), *basecopy = strdup(path);
-	if (!dircopy || !basecopy)
-		return ocirl__error_nomem(err);
-	return replace_entry(path, dirname(dircopy), basename(basecopy), data, len, !(flags & OCIRL__REPLACE_NO_SYNC),
-			     err);
+	return replace_at(dfd, name, path, data, len, !(flags & OCIRL__REPLACE_NO_SYNC), err);
 }

@@ -82,11 +82,13 @@ void ocirl__buf_printf(ocirl_buf *b, const char *fmt, ...) __attribute__((format
 int ocirl__file_read(char **out, size_t *out_len, const char *path, size_t max, ocirl_error **err);
 /* The same from an open file descriptor; name is used in messages. */
 int ocirl__fd_read(char **out, size_t *out_len, int fd, const char *name, size_t max, ocirl_error **err);
-/* As ocirl_file_replace(), but the last part of path is never followed: it
- * must be a regular file, and a link put in its place meanwhile is replaced
- * itself, not its target (for the runtime wrapper, which writes only inside
- * a bundle folder). The folders of path are followed. */
-int ocirl__file_replace_nofollow(const char *path, const char *data, size_t len, unsigned flags, ocirl_error **err);
+/* As ocirl_file_replace(), for the entry name of the open folder dfd, which
+ * is never followed: it must be a regular file, and a link put in its
+ * place meanwhile is replaced itself, not its target (for the runtime
+ * wrapper, which writes only inside a bundle folder). path names the file
+ * in messages; flags: OCIRL__REPLACE_*. */
+int ocirl__file_replace_at(int dfd, const char *name, const char *path, const char *data, size_t len, unsigned flags,
+			   ocirl_error **err);
 enum {
 	/* No fsync of the new file and its folder: readers still see the old
 	 * file or the new one whole (the rename), but a crash of the machine

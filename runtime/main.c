@@ -57,7 +57,7 @@ static char *config_path(const rt_args *a)
 
 /* Converts the config in place. Returns 0 and the number of changes, or -1
  * after reporting the error. */
-static int convert_config(const rt_log *log, const char *path, const char *bundle, ocirl_mode mode,
+static int convert_config(const rt_log *log, const char *path, const char *bundle, bool in_bundle, ocirl_mode mode,
 			  ocirl_cgroups cgroups, const rt_skip *skip, const rt_config *conf, size_t *n_changes)
 {
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
@@ -66,7 +66,8 @@ static int convert_config(const rt_log *log, const char *path, const char *bundl
 	opts.skip_rules = skip->names;
 	ocirl_error *err = NULL;
 	ocirl_changes *changes = NULL;
-	char *data = NULL, *out = NULL, *target = NULL, *msg = NULL;
+	char *data = NULL, *out = NULL, *msg = NULL;
+	rt_bundle_config where = { .dir = -1 };
 	size_t len = 0, out_len = 0;
 	int r = -1;
 
@@ -74,7 +75,7 @@ static int convert_config(const rt_log *log, const char *path, const char *bundl
 		rt_log_error(log, "out of memory");
 		return -1;
 	}
-	if (rt_bundle_config_read(&data, &len, &target, path, bundle, MAX_CONFIG_SIZE, &msg) < 0) {
+	if (rt_bundle_config_read(&data, &len, &where, path, bundle, in_bundle, MAX_CONFIG_SIZE, &msg) < 0) {
 		rt_log_error(log, "cannot make %s rootless: %s", path, msg ? msg : "out of memory");
 		goto done;
 	}
@@ -85,7 +86,7 @@ static int convert_config(const rt_log *log, const char *path, const char *bundl
 		rt_log_debug(log, "%s: %s [%s]", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
 			     ocirl_changes_rule(changes, i));
 	/* An already converted config is not rewritten at all. */
-	if (*n_changes > 0 && rt_bundle_config_replace(target, out, out_len, &msg) < 0) {
+	if (*n_changes > 0 && rt_bundle_config_replace(&where, out, out_len, &msg) < 0) {
 		rt_log_error(log, "cannot make %s rootless: %s", path, msg ? msg : "out of memory");
 		goto done;
 	}
@@ -105,7 +106,7 @@ done:
 	ocirl_changes_free(changes);
 	free(out);
 	free(data);
-	free(target);
+	rt_bundle_config_clear(&where);
 	free(msg);
 	return r;
 }
@@ -116,17 +117,21 @@ static int run_then_note(const char *runtime, char **argv, bool version)
 {
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		fprintf(stderr, "oci-rootless-runtime: cannot start %s: %s\n", runtime, strerror(errno));
 		return EXIT_RUNTIME_ERROR;
+	}
 	if (pid == 0) {
 		execv(runtime, argv);
 		fprintf(stderr, "oci-rootless-runtime: cannot execute %s: %s\n", runtime, strerror(errno));
-		_exit(EXIT_RUNTIME_ERROR);
+		_exit(127);
 	}
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_RUNTIME_ERROR;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return EXIT_RUNTIME_ERROR; /* not run: no line of ours after the error */
 	if (version)
 		printf("oci-rootless-runtime version %s: converts each bundle's config.json, then runs %s\n",
 		       OCIRL_VERSION_STRING, runtime);
@@ -172,7 +177,9 @@ int main(int argc, char **argv)
 			rt_log_error(&log, "the bundle's config.json: %s", strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
-		if (convert_config(&log, config, args.bundle, mode, cgroups, &skip, &conf, &n) < 0)
+		/* BUNDLE/config.json, unless crun's -f names another file */
+		bool in_bundle = !args.config || strcmp(args.config, "config.json") == 0;
+		if (convert_config(&log, config, args.bundle, in_bundle, mode, cgroups, &skip, &conf, &n) < 0)
 			goto out;
 		char skipped[1024] = "";
 		for (size_t i = 0; skip.names[i]; i++)
