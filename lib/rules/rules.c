@@ -200,9 +200,21 @@ int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *
 							       rule_get(ocirl__node_at(mounts, i), "options")) < 0)
 				return rule_nomem(e);
 			mounts->arr.items[i++] = b;
-			if (ocirl__rule_change(e, dest, "replaced the %s mount by a recursive bind of the host's %s: %s", type,
-					       dest, why) < 0)
-				return -ENOMEM;
+			/* the flags kept from the mount it replaces, after the four of every bind */
+			ocirl_buf kept = { 0 };
+			ocirl_node *o = rule_get(b, "options");
+			for (size_t k = sizeof(opts) / sizeof(opts[0]); k < ocirl__node_len(o); k++)
+				ocirl__buf_printf(&kept, "%s%s", kept.len ? ", " : " (keeping its ",
+						  ocirl__node_str(ocirl__node_at(o, k)));
+			if (kept.len)
+				ocirl__buf_adds(&kept, ")");
+			int r = kept.failed ? rule_nomem(e)
+					    : ocirl__rule_change(e, dest,
+								 "replaced the %s mount by a recursive bind of the host's %s%s: %s",
+								 type, dest, kept.len ? kept.data : "", why);
+			free(kept.data);
+			if (r < 0)
+				return r;
 		} else {
 			ocirl__node_remove_at(mounts, i);
 			if (ocirl__rule_change(e, dest, "removed the %s mount: %s", type, why) < 0)

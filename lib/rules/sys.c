@@ -136,11 +136,22 @@ static int apply(ocirl_rule_env *e)
 			return r;
 	}
 	int r = 0;
-	if (!had_bind)
-		r = ocirl__rule_change(e, "/sys",
-				       "added a recursive bind of the host's /sys, read-only at its top (rbind, nosuid, "
-				       "noexec, nodev, ro; the host's mounts under it keep their own flags): %s",
-				       reason);
+	if (!had_bind) {
+		/* the flags kept from the mounts at /sys, after ours */
+		ocirl_buf kept = { 0 };
+		ocirl_node *o = rule_get(bind, "options");
+		for (size_t k = sizeof(bind_options) / sizeof(bind_options[0]); k < ocirl__node_len(o); k++)
+			ocirl__buf_printf(&kept, "%s%s", kept.len ? ", " : "; keeping ", ocirl__node_str(ocirl__node_at(o, k)));
+		if (kept.len)
+			ocirl__buf_adds(&kept, " of the mount at /sys");
+		r = kept.failed ? rule_nomem(e)
+				: ocirl__rule_change(e, "/sys",
+						     "added a recursive bind of the host's /sys, read-only at its top (rbind, "
+						     "nosuid, noexec, nodev, ro%s; the host's mounts under it keep their own "
+						     "flags): %s",
+						     kept.len ? kept.data : "", reason);
+		free(kept.data);
+	}
 	else if (moved)
 		r = ocirl__rule_change(e, "/sys", "moved the bind of the host's /sys to the end of mounts");
 	if (r < 0)
