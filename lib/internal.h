@@ -187,10 +187,14 @@ ocirl_ns_id ocirl__ns_id(const char *path);
 int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, const char *where, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
-/* ---- the rules (lib/rules/) ---- */
-/* What is wrong with the table of rules (fields that cannot be merged), or
- * NULL; a unit test makes sure it is NULL. */
-const char *ocirl__rules_schema_error(void);
+/* ---- the rules' names (lib/rules/registry.c) ---- */
+/* The most rules a table may have (a context's skip set is 64 bits). */
+#define OCIRL__RULES_MAX 64
+/* Appends to names (room for OCIRL__RULES_MAX + 1, NULL-terminated, *n
+ * in use) the rule names in text, separated by any of seps; text is split in
+ * place and names point into it. A name already there is not added again.
+ * False when a name is no rule's, which is then *unknown. */
+bool ocirl__rule_names_add(const char **names, size_t *n, char *text, const char *seps, const char **unknown);
 
 /* ---- paths ---- */
 /* Cleans a path lexically, as Go's filepath.Clean: "//sys/." -> "/sys". */

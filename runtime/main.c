@@ -35,11 +35,12 @@
 
 /* The config a create or run reads: runc reads BUNDLE/config.json; crun's
  * -f FILE is relative to the working directory, except for the name
- * "config.json", which stays relative to the bundle. */
-static char *config_path(const rt_args *a)
+ * "config.json", which stays relative to the bundle (*in_bundle). */
+static char *config_path(const rt_args *a, bool *in_bundle)
 {
 	char *p = NULL;
-	if (a->config && strcmp(a->config, "config.json") != 0)
+	*in_bundle = !a->config || strcmp(a->config, "config.json") == 0;
+	if (!*in_bundle)
 		return strdup(a->config);
 	if (a->bundle) {
 		if (asprintf(&p, "%s/config.json", a->bundle) < 0)
@@ -173,12 +174,11 @@ int main(int argc, char **argv)
 	const char *command = rt_args_command(&args, argv);
 	if (rt_args_converts(&args, argv)) {
 		size_t n = 0;
-		if (!(config = config_path(&args))) {
+		bool in_bundle;
+		if (!(config = config_path(&args, &in_bundle))) {
 			rt_log_error(&log, "the bundle's config.json: %s", strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
-		/* BUNDLE/config.json, unless crun's -f names another file */
-		bool in_bundle = !args.config || strcmp(args.config, "config.json") == 0;
 		if (convert_config(&log, config, args.bundle, in_bundle, mode, cgroups, &skip, &conf, &n) < 0)
 			goto out;
 		char skipped[1024] = "";

@@ -11,6 +11,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "internal.h" /* ocirl__rule_names_add() */
+
 #include "settings.h"
 
 /* Searched after $PATH: a normal user's PATH on Debian lacks the sbin
@@ -55,22 +57,13 @@ static int parse_skip(rt_skip *out, const char *text, const char *where, const c
 	if (!(s.text = strdup(text)))
 		return rt_set_msg(msg, "out of memory");
 	size_t n = 0;
-	char *save = NULL;
-	for (char *name = strtok_r(s.text, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save)) {
-		size_t i;
-		if (ocirl_rule_find(&i, name) < 0) {
-			int r = rt_set_msg(msg, "%s%s%s: unknown rule '%s' (oci-rootless --list-rules lists them)", where,
-					*where ? ": " : "", what, name);
-			rt_skip_clear(&s);
-			return r;
-		}
-		bool seen = false;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = strcmp(s.names[k], name) == 0;
-		if (!seen && n < 64)
-			s.names[n++] = name;
+	const char *unknown = NULL;
+	if (!ocirl__rule_names_add(s.names, &n, s.text, ", \t", &unknown)) {
+		int r = rt_set_msg(msg, "%s%s%s: unknown rule '%s' (oci-rootless --list-rules lists them)", where,
+				   *where ? ": " : "", what, unknown);
+		rt_skip_clear(&s);
+		return r;
 	}
-	s.names[n] = NULL;
 	*out = s;
 	return 0;
 }

@@ -32,7 +32,7 @@ typedef struct {
 /* The rules turned off, for ocirl_options.skip_rules. */
 typedef struct {
 	char *text;              /* the names, split in place */
-	const char *names[64 + 1]; /* NULL-terminated */
+	const char *names[64 + 1]; /* NULL-terminated: OCIRL__RULES_MAX + 1 */
 } rt_skip;
 
 /* Reads the config file named by $OCI_ROOTLESS_CONFIG, else

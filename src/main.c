@@ -17,6 +17,7 @@
 
 
 #include "oci-rootless.h"
+#include "internal.h" /* ocirl__rule_names_add() */
 
 enum {
 	EXIT_OK = 0,
@@ -239,25 +240,6 @@ static int list_rules(void)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
 }
 
-/* Adds the comma-separated rule names of arg (changed in place) to skip;
- * false when one is unknown, which is then skip[*n]. */
-static bool add_skip(const char **skip, size_t *n, char *arg)
-{
-	for (char *name = strtok(arg, ","); name; name = strtok(NULL, ",")) {
-		size_t i;
-		skip[*n] = name;
-		if (ocirl_rule_find(&i, name) < 0)
-			return false;
-		bool seen = false;
-		for (size_t k = 0; k < *n && !seen; k++)
-			seen = strcmp(skip[k], name) == 0;
-		if (!seen && *n < 64)
-			(*n)++;
-		skip[*n] = NULL;
-	}
-	return true;
-}
-
 int main(int argc, char **argv)
 {
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
@@ -296,7 +278,7 @@ int main(int argc, char **argv)
 	unsigned int flags = 0;
 	size_t max_size = DEFAULT_MAX_SIZE;
 	/* --skip: at most one name a rule (repeats are dropped), NULL-terminated */
-	const char *skip[64 + 1] = { NULL };
+	const char *skip[OCIRL__RULES_MAX + 1] = { NULL };
 	size_t n_skip = 0;
 	int c;
 
@@ -340,9 +322,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LIST_RULES: return list_rules();
 		case OPT_SKIP: {
-			if (!add_skip(skip, &n_skip, optarg))
+			const char *unknown = NULL;
+			if (!ocirl__rule_names_add(skip, &n_skip, optarg, ",", &unknown))
 				return usage_error("--skip: unknown rule '%s' (oci-rootless --list-rules lists them)",
-						   skip[n_skip]);
+						   unknown);
 			opts.skip_rules = skip;
 			break;
 		}

@@ -52,11 +52,6 @@ static const char *type_name(ocirl_field_type t)
 /* static const struct { schema_node n[]; size_t count; } schema */
 #include "schema-table.h"
 
-const char *ocirl__rules_schema_error(void)
-{
-	return NULL; /* the build made the table */
-}
-
 #else /* the merge, for schema-gen.c */
 
 static struct {
@@ -177,7 +172,9 @@ static void schema_build(void)
 	}
 }
 
-const char *ocirl__rules_schema_error(void)
+/* What is wrong with the table of rules (fields that cannot be merged), or
+ * NULL. */
+static const char *schema_error(void)
 {
 	pthread_once(&schema_once, schema_build);
 	return schema.error[0] ? schema.error : NULL;
@@ -190,7 +187,7 @@ static const char *const field_type_names[] = {
 
 int ocirl__rules_schema_write(FILE *f)
 {
-	const char *e = ocirl__rules_schema_error();
+	const char *e = schema_error();
 	if (e) {
 		fprintf(stderr, "the table of rules cannot be merged: %s\n", e);
 		return -1;
@@ -353,9 +350,6 @@ int ocirl__tree_convert(ocirl_changes *changes, ocirl_tree *t, ocirl_node *confi
 		return ocirl__error_set(err, OCIRL_ERROR_INPUT, EINVAL, "the config must be a JSON object");
 	if (!ctx || !ctx->maps)
 		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "no context given");
-	const char *broken = ocirl__rules_schema_error();
-	if (broken)
-		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "the table of rules is broken: %s", broken);
 	uint64_t active = active_rules(ctx);
 
 	walker w = { .active = active, .err = err };

@@ -28,13 +28,16 @@ static int check(ocirl_rule_env *e)
 		size_t n = i ? m->n_gid : m->n_uid;
 		if (ocirl__mappings_cover(maps, n, id))
 			continue;
-		char list[256];
-		ocirl__rule_format_maps(list, sizeof(list), maps, n);
-		return ocirl__error_set(e->err, OCIRL_ERROR_UNSUPPORTED, EINVAL,
-					"process.user.%s: %s %" PRIu64 " is not mapped in the container (%s mappings "
-					"container:host:size %s, mode %s); map more ids with --mode subid, or run the "
-					"process as a mapped id",
-					keys[i], keys[i], id, keys[i], list, ocirl_mode_name(m->mode));
+		ocirl_buf list = { 0 };
+		ocirl__mappings_format(&list, maps, n);
+		int r = ocirl__error_set(e->err, OCIRL_ERROR_UNSUPPORTED, EINVAL,
+					 "process.user.%s: %s %" PRIu64 " is not mapped in the container (%s mappings "
+					 "container:host:size %s, mode %s); map more ids with --mode subid, or run the "
+					 "process as a mapped id",
+					 keys[i], keys[i], id, keys[i], list.failed || !list.data ? "?" : list.data,
+					 ocirl_mode_name(m->mode));
+		free(list.data);
+		return r;
 	}
 	return 0;
 }

@@ -44,6 +44,25 @@ unsigned int ocirl_rule_modes(size_t i)
 			       OCIRL_RULE_MODE(OCIRL_MODE_SUBID) | OCIRL_RULE_MODE(OCIRL_MODE_INHERIT);
 }
 
+bool ocirl__rule_names_add(const char **names, size_t *n, char *text, const char *seps, const char **unknown)
+{
+	char *save = NULL;
+	for (char *name = strtok_r(text, seps, &save); name; name = strtok_r(NULL, seps, &save)) {
+		size_t i;
+		if (ocirl_rule_find(&i, name) < 0) {
+			*unknown = name;
+			return false;
+		}
+		bool seen = false;
+		for (size_t k = 0; k < *n && !seen; k++)
+			seen = strcmp(names[k], name) == 0;
+		if (!seen && *n < OCIRL__RULES_MAX) /* known and once each: never more than the table */
+			names[(*n)++] = name;
+		names[*n] = NULL;
+	}
+	return true;
+}
+
 int ocirl_rule_find(size_t *out, const char *name)
 {
 	for (size_t i = 0; name && i < ocirl__rules_n; i++)

@@ -211,7 +211,5 @@ int ocirl__rule_keep_restrictive(ocirl_tree *t, ocirl_node *opts, const ocirl_no
  * bind is false; each explained with why. */
 int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *type, bool bind, const char *why);
 
-/* "C:H:S,C:H:S" of the mappings into buf ("?" when out of memory). */
-void ocirl__rule_format_maps(char *buf, size_t size, const ocirl_id_mapping *m, size_t n);
 
 #endif

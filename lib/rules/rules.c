@@ -139,14 +139,6 @@ ocirl_node *ocirl__rule_bind_mount(ocirl_tree *t, const char *path, const char *
 	return m;
 }
 
-void ocirl__rule_format_maps(char *buf, size_t size, const ocirl_id_mapping *m, size_t n)
-{
-	ocirl_buf b = { 0 };
-	ocirl__mappings_format(&b, m, n);
-	snprintf(buf, size, "%s", b.failed || !b.data ? "?" : b.data);
-	free(b.data);
-}
-
 /* Whether mount m is of the given type at the given (cleaned) destination;
  * -1 when out of memory. */
 static int mount_is(const ocirl_node *m, const char *dest, const char *type)

@@ -18,13 +18,6 @@ static ocirl_mappings maps = { OCIRL_MODE_SUBID, uids, 2, gids, 1 };
 /* A context whose caller facts are all unknown, and cgroups dropped. */
 static ocirl_context ctx = { .maps = &maps, .cgroups = OCIRL_CGROUPS_DROP, .loaded = OCIRL_FACT_ALL };
 
-/* The rules' fields merge into one schema (lib/rules/driver.c): a table
- * whose rules disagree on a field's type would break every conversion. */
-static void test_schema(void)
-{
-	is_str(ocirl__rules_schema_error(), NULL, "schema: the fields the rules read merge without a conflict");
-}
-
 /* The fast parser builds nodes only for the members the rules read
  * (ocirl__rules_read()): root members, and members of linux and process. */
 static void test_rules_read(void)
@@ -179,7 +172,6 @@ static void test_in_place(void)
 
 int main(void)
 {
-	test_schema();
 	test_rules_read();
 	test_lazy_facts();
 	test_in_place();
