@@ -17,7 +17,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 E2E_USER=${OCIRL_E2E_USER:-ocirl-e2e}
 RUNTIMES=${OCIRL_E2E_RUNTIMES:-runc crun}
 CASE_TIMEOUT=${OCIRL_E2E_CASE_TIMEOUT:-20}   # seconds for one case (each takes well under one)
-SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq)
 
 # shellcheck source=../lib/harness.sh

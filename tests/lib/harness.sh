@@ -4,6 +4,20 @@
 
 bail() { echo "Bail out! $*"; exit 1; }
 
+# The PATH the test users' commands get (a normal user's lacks the sbin
+# folders, where runc lives).
+# shellcheck disable=SC2034 # used by the suites
+SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# wrapper_bin: BIN, the wrapper under test, from $OCI_ROOTLESS_RUNTIME_BIN,
+# made absolute; a bail out when it is not set or not executable.
+wrapper_bin() {
+    [ -n "${OCI_ROOTLESS_RUNTIME_BIN:-}" ] || bail "OCI_ROOTLESS_RUNTIME_BIN is not set (the oci-rootless-runtime binary under test)"
+    BIN=$OCI_ROOTLESS_RUNTIME_BIN
+    case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+    [ -x "$BIN" ] || bail "$BIN is not an executable file"
+}
+
 # ---- TAP: collect assertions with fail, then report one test
 N=0
 FAILED=0

@@ -42,7 +42,6 @@ TOP=$(cd "$HERE/../.." && pwd)
 RT_USER=${OCIRL_RT_USER:-ocirl-rt}
 RUNTIMES=${OCIRL_RT_RUNTIMES:-runc crun}
 CLIENTS=${OCIRL_RT_CLIENTS:-containerd podman}
-SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq containerd podman util-linux)
 IMAGE=docker.io/library/ocirl-busybox:test
 
@@ -52,10 +51,7 @@ IMAGE=docker.io/library/ocirl-busybox:test
 . "$HERE/rootless-ctrd.sh"
 
 # ---------------------------------------------------------------- set-up
-[ -n "${OCI_ROOTLESS_RUNTIME_BIN:-}" ] || bail "OCI_ROOTLESS_RUNTIME_BIN is not set (the oci-rootless-runtime binary under test)"
-BIN=$OCI_ROOTLESS_RUNTIME_BIN
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-[ -x "$BIN" ] || bail "$BIN is not an executable file"
+wrapper_bin
 
 if [ "$(id -u)" != 0 ]; then
     for c in $CLIENTS; do for rt in $RUNTIMES; do skip "$c, $rt" "needs root (installs packages, creates the test user $RT_USER)"; done; done

@@ -48,8 +48,6 @@ RUNTIMES=${OCIRL_LOAD_RUNTIMES:-runc crun}
 COUNT=${OCIRL_LOAD_COUNT:-100}
 JOBS=${OCIRL_LOAD_JOBS:-8}
 RESULT=${OCIRL_LOAD_RESULT:-}
-# shellcheck disable=SC2034 # used by rootless-ctrd.sh
-SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq containerd util-linux gcc libc6-dev)
 IMAGE=docker.io/library/ocirl-busybox:test
 
@@ -59,10 +57,7 @@ IMAGE=docker.io/library/ocirl-busybox:test
 . "$HERE/rootless-ctrd.sh"
 
 # ---------------------------------------------------------------- set-up
-[ -n "${OCI_ROOTLESS_RUNTIME_BIN:-}" ] || bail "OCI_ROOTLESS_RUNTIME_BIN is not set (the oci-rootless-runtime binary under test)"
-BIN=$OCI_ROOTLESS_RUNTIME_BIN
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-[ -x "$BIN" ] || bail "$BIN is not an executable file"
+wrapper_bin
 case $COUNT in '' | *[!0-9]* | 0) bail "OCIRL_LOAD_COUNT must be a positive number, not '$COUNT'" ;; esac
 case $JOBS in '' | *[!0-9]* | 0) bail "OCIRL_LOAD_JOBS must be a positive number, not '$JOBS'" ;; esac
 

@@ -34,17 +34,13 @@ TOP=$(cd "$HERE/../.." && pwd)
 VERSION=$(sed -n "s/^  version : '\(.*\)',\$/\1/p" "$TOP/meson.build")
 RT_USER=${OCIRL_RT_USER:-ocirl-rt}
 RUNTIMES=${OCIRL_RT_RUNTIMES:-runc crun}
-SAFE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PACKAGES=(runc crun uidmap rootlesskit busybox-static jq containerd podman python3-yaml)
 
 # shellcheck source=../lib/harness.sh
 . "$HERE/../lib/harness.sh"
 
 # ---------------------------------------------------------------- set-up
-[ -n "${OCI_ROOTLESS_RUNTIME_BIN:-}" ] || bail "OCI_ROOTLESS_RUNTIME_BIN is not set (the oci-rootless-runtime binary under test)"
-BIN=$OCI_ROOTLESS_RUNTIME_BIN
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-[ -x "$BIN" ] || bail "$BIN is not an executable file"
+wrapper_bin
 CLI=${OCI_ROOTLESS:-}
 [ -n "$CLI" ] && case $CLI in /*) ;; *) CLI=$PWD/$CLI ;; esac
 IS_ROOT=0
