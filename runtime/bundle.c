@@ -26,15 +26,6 @@ static const char *file_kind(mode_t m)
 			     : "not a regular file";
 }
 
-/* Whether path (resolved) is dir (resolved) or lies under it. */
-static bool is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 static int take_error(ocirl_error *err, char **msg)
 {
 	int r = rt_set_msg(msg, "%s", err && err->message ? err->message : "out of memory");
@@ -85,7 +76,7 @@ static int locate(rt_bundle_config *w, const char *path, const char *bundle, boo
 	_cleanup_free_ char *dir = realpath(b, NULL);
 	if (!dir)
 		return rt_set_msg(msg, "%s: %s", b, strerror(errno));
-	if (!is_under(real, dir) || strcmp(real, dir) == 0)
+	if (!ocirl__path_is_under(real, dir) || strcmp(real, dir) == 0)
 		return rt_set_msg(msg,
 				  "%s is a symbolic link to %s, outside the bundle folder %s: refused (the wrapper writes "
 				  "only inside the bundle)",

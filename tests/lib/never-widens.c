@@ -409,7 +409,9 @@ typedef struct {
 } mount;
 
 /* A destination cleaned as a path, relative ones taken from "/" (as runc
- * and the rules read them); NULL when out of memory. */
+ * and the rules read them); NULL when out of memory. Written here again on
+ * purpose, like the id-option and flag parsing below: the checker is an
+ * oracle for the rules, and must not share their helpers' mistakes. */
 static char *clean_path(const char *d)
 {
 	char *c = malloc(strlen(d) + 2);
