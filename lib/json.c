@@ -966,7 +966,7 @@ int ocirl_buffer_convert(char **out, size_t *out_len, ocirl_changes *changes, co
 	int r = ocirl__json_parse(&t, data, len, name, compact ? OCIRL__PARSE_SKIP : 0, err);
 	if (r < 0)
 		return r;
-	/* the caller's facts are read as the rules need them (lib/convert.c) */
+	/* the caller's facts are read as the rules need them (lib/rules/) */
 	r = ocirl__context_new(&ctx, opts, 0, err);
 	if (r < 0)
 		goto done;

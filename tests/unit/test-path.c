@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests: path cleaning and "is under", which decide rule 3. */
+/* Unit tests: path cleaning and "is under", which decide the rule sys. */
 #include <stdarg.h>
 #include <stdlib.h>
 
