@@ -38,23 +38,9 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/ocirl-cli.XXXXXX") || exit 99
 trap 'chmod -R u+rwx "$W" 2>/dev/null; rm -rf "$W"' EXIT INT TERM
 umask 022
 
-# ---- a small TAP harness ----
-n=0
-failed=0
-name=
-why=()
-begin() { name=$1; why=(); }
-problem() { why+=("$*"); }
-end() {
-	n=$((n + 1))
-	if [ ${#why[@]} -eq 0 ]; then
-		echo "ok $n - $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name"
-		printf '%s\n' "${why[@]}" | sed 's/^/# /'
-	fi
-}
+# ---- a small TAP harness: begin, problem, end ----
+# shellcheck source=../lib/cases.sh
+. "$here/../lib/cases.sh"
 
 # run ARGS...: runs the binary with stdin from /dev/null (or from $STDIN);
 # stdout goes to $W/out, stderr to $W/err, the exit code to $rc.

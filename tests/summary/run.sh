@@ -29,20 +29,9 @@ command -v jq > /dev/null || { echo "Bail out! jq is needed (scripts/install-dep
 W=$(mktemp -d /tmp/ocirl-summary.XXXXXX) || { echo "Bail out! mktemp failed"; exit 1; }
 trap 'rm -rf "$W"' EXIT
 
-# ---- TAP
-n=0 failed=0 name='' why=()
-begin() { name=$1; why=(); }
-problem() { why+=("$*"); }
-end() {
-    n=$((n + 1))
-    if [ ${#why[@]} -eq 0 ]; then
-        echo "ok $n - $name"
-    else
-        failed=$((failed + 1))
-        echo "not ok $n - $name"
-        printf '%s\n' "${why[@]}" | head -40 | sed 's/^/# /'
-    fi
-}
+# ---- TAP: begin, problem, end
+# shellcheck source=../lib/cases.sh
+. "$here/../lib/cases.sh"
 show() { sed 's/^/    /' "$1" | head -30; }
 
 # ---- meson test logs, made by hand: entry NAME RESULT RETURNCODE TAP-TEXT
