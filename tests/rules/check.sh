@@ -5,7 +5,8 @@
 #   - every rule of the table (the arguments: lib/rules/meson.build's list)
 #     has lib/rules/NAME.c, tests/rules/NAME/unit.c and at least one golden
 #     case tests/rules/NAME/CASE/;
-#   - every folder of tests/rules/ names a rule;
+#   - every folder of tests/rules/ names a rule, and so does every file of
+#     lib/rules/ but the driver's (driver, registry, rules, schema-gen);
 #   - oci-rootless --list-rules ($OCI_ROOTLESS) lists the same rules in the
 #     same order, and so do the README's table and the man page.
 #
@@ -40,6 +41,15 @@ for d in "$here"/*/; do
 done
 [ -z "$strays" ]
 check $? "every folder of tests/rules/ names a rule" "folders that name none:$strays"
+
+orphans=
+for f in "$top"/lib/rules/*.c; do
+	f=$(basename "$f" .c)
+	case $f in driver | registry | rules | schema-gen) continue ;; esac
+	printf '%s\n' "$table" | grep -qxF "$f" || orphans="$orphans $f"
+done
+[ -z "$orphans" ]
+check $? "every file of lib/rules/ but the driver's is a rule of the table" "files that are no rule:$orphans"
 
 listed=$("$OCI_ROOTLESS" --list-rules | sed 1d | awk '{ print $1 }')
 [ "$listed" = "$table" ]
