@@ -111,17 +111,39 @@ typedef enum {
 
 /** What happens to linux.resources and linux.cgroupsPath. */
 typedef enum {
-	/** Keep what a delegated cgroup v2 subtree can enforce: when the
-	 *  caller's own cgroup is writable by it, the resources of the
-	 *  controllers in its cgroup.controllers stay (devices never), and
-	 *  cgroupsPath stays when it lies under the caller's cgroup; else, as
-	 *  on cgroup v1, everything goes. */
+	/** Keep what the runtime's cgroup driver (ocirl_cgroup_manager) can
+	 *  enforce for a rootless container, and only that. cgroupfs: when the
+	 *  parent of the caller's cgroup v2 cgroup is writable by it (a
+	 *  delegated subtree), the resources of the controllers its children
+	 *  get stay (devices never) and cgroupsPath becomes an absolute path
+	 *  there, which runc and crun both resolve alike; else, as on cgroup
+	 *  v1, everything goes. systemd: the resources of the controllers
+	 *  delegated to the user's systemd manager (user@UID.service) stay,
+	 *  and a cgroupsPath not of the form "slice:prefix:name" goes. */
 	OCIRL_CGROUPS_AUTO = 0,
 	/** Remove linux.resources and linux.cgroupsPath. */
 	OCIRL_CGROUPS_DROP,
 	/** Leave them alone. */
 	OCIRL_CGROUPS_KEEP,
 } ocirl_cgroups;
+
+/** The cgroup driver the runtime will use: runc's --systemd-cgroup and
+ *  crun's --cgroup-manager=systemd choose systemd; both default to
+ *  cgroupfs. */
+typedef enum {
+	/** The runtime creates the container's cgroup itself, under
+	 *  /sys/fs/cgroup. */
+	OCIRL_CGROUP_MANAGER_CGROUPFS = 0,
+	/** The runtime asks systemd (for a rootless container, the user's
+	 *  manager over D-Bus) for a scope. */
+	OCIRL_CGROUP_MANAGER_SYSTEMD,
+} ocirl_cgroup_manager;
+
+/** The name of a cgroup driver ("cgroupfs", "systemd"). */
+OCIRL_EXPORT const char *ocirl_cgroup_manager_name(ocirl_cgroup_manager manager);
+
+/** Parses a cgroup driver's name into *out. Returns 0, or -EINVAL. */
+OCIRL_EXPORT int ocirl_cgroup_manager_parse(ocirl_cgroup_manager *out, const char *name);
 
 /** The name of a cgroups choice ("auto", "drop", "keep"). */
 OCIRL_EXPORT const char *ocirl_cgroups_name(ocirl_cgroups cgroups);
@@ -180,17 +202,25 @@ typedef struct {
 	/** Version 2: the password file, for the user's name (subid) and the
 	 *  group of a uid given alone; default /etc/passwd. */
 	const char *passwd_path;
+	/** Version 3: the cgroup driver the runtime will use (cgroups auto
+	 *  keeps only what that driver enforces). */
+	ocirl_cgroup_manager cgroup_manager;
+	/** Version 3: the container's id, for the cgroup auto writes when the
+	 *  config has no cgroupsPath (cgroupfs driver): PARENT/ID, as runc
+	 *  names it. NULL: "oci-rootless-" and 16 random hex digits. */
+	const char *container_id;
 } ocirl_options;
 
-#define OCIRL_OPTIONS_VERSION 2
+#define OCIRL_OPTIONS_VERSION 3
 #define OCIRL_OPTIONS_INIT \
 	{ OCIRL_OPTIONS_VERSION, OCIRL_MODE_AUTO, NULL, NULL, -1, -1, NULL, NULL, NULL, \
-	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL, NULL, NULL }
+	  OCIRL_CGROUPS_AUTO, NULL, NULL, NULL, NULL, NULL, OCIRL_CGROUP_MANAGER_CGROUPFS, NULL }
 
-/** Initialises opts to the defaults of the given version (1 or 2; a
- *  program built against version 1 passes a struct without skip_rules,
- *  which is then not written). Returns 0, or -EINVAL for a version this
- *  library does not know. */
+/** Initialises opts to the defaults of the given version (1, 2 or 3; a
+ *  program built against version 1 passes a struct that ends before
+ *  skip_rules, one built against version 2 a struct that ends before
+ *  cgroup_manager: what is not there is not written). Returns 0, or
+ *  -EINVAL for a version this library does not know. */
 OCIRL_EXPORT int ocirl_options_init(ocirl_options *opts, unsigned int version);
 
 /** The mappings a conversion applies, with the mode they come from. */

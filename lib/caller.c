@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -37,6 +38,28 @@ int ocirl_cgroups_parse(ocirl_cgroups *out, const char *name)
 	for (size_t i = 0; i < sizeof(cgroups_names) / sizeof(cgroups_names[0]); i++)
 		if (name && strcmp(name, cgroups_names[i]) == 0) {
 			*out = (ocirl_cgroups)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static const char *const manager_names[] = {
+	[OCIRL_CGROUP_MANAGER_CGROUPFS] = "cgroupfs",
+	[OCIRL_CGROUP_MANAGER_SYSTEMD] = "systemd",
+};
+
+const char *ocirl_cgroup_manager_name(ocirl_cgroup_manager manager)
+{
+	if ((unsigned)manager < sizeof(manager_names) / sizeof(manager_names[0]))
+		return manager_names[manager];
+	return "unknown";
+}
+
+int ocirl_cgroup_manager_parse(ocirl_cgroup_manager *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(manager_names) / sizeof(manager_names[0]); i++)
+		if (name && strcmp(name, manager_names[i]) == 0) {
+			*out = (ocirl_cgroup_manager)i;
 			return 0;
 		}
 	return -EINVAL;
@@ -208,6 +231,43 @@ static bool net_owned_by_own_userns(const char *proc_self)
 	return fstat(owner, &a) == 0 && stat(user, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* DIR/NAME's text with its newlines and tabs as spaces, between spaces
+ * (" cpu memory pids "), so that a controller is found as " name "; NULL
+ * when it cannot be read. */
+static char *read_controllers(const char *dir, const char *name)
+{
+	_cleanup_free_ char *text = read_fact(dir, name);
+	char *out = NULL;
+	if (!text)
+		return NULL;
+	for (char *c = text; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+	return asprintf(&out, " %s ", text) < 0 ? NULL : out;
+}
+
+/* The cgroup of the user's systemd manager that the caller's cgroup path
+ * names: up to a component "user@N.service", or "user-N.slice" followed by
+ * "user@N.service" (a login session's scope is a sibling of the manager).
+ * NULL when it names none. */
+static char *user_manager_path(const char *path)
+{
+	for (const char *p = path; (p = strchr(p, '/')); p++) {
+		const char *c = p + 1, *end = strchr(c, '/');
+		size_t n = end ? (size_t)(end - c) : strlen(c);
+		char *out = NULL;
+		if (n > 13 && strncmp(c, "user@", 5) == 0 && strncmp(c + n - 8, ".service", 8) == 0)
+			return strndup(path, (size_t)(c + n - path));
+		if (n > 11 && strncmp(c, "user-", 5) == 0 && strncmp(c + n - 6, ".slice", 6) == 0) {
+			int id_len = (int)(n - 11);
+			return asprintf(&out, "%.*s/user@%.*s.service", (int)(c + n - path), path, id_len, c + 5) < 0
+				       ? NULL
+				       : out;
+		}
+	}
+	return NULL;
+}
+
 static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 {
 	_cleanup_free_ char *text = read_fact(ctx->proc_self, "cgroup");
@@ -223,31 +283,60 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 		return; /* no cgroup v2 line: v1 */
 	const char *p = line + 3, *eol = strchr(p, '\n');
 	_cleanup_free_ char *path = eol ? strndup(p, (size_t)(eol - p)) : strdup(p);
-	_cleanup_free_ char *dir = NULL, *controllers_file = NULL, *procs = NULL;
-	if (!path || asprintf(&dir, "%s%s", cgroup_root, path) < 0)
+	_cleanup_free_ char *dir = NULL;
+	if (!path || path[0] != '/' || asprintf(&dir, "%s%s", cgroup_root, path) < 0)
 		return;
-	/* cgroup v2 mounted there, and the caller's own cgroup writable by it */
-	controllers_file = join(dir, "cgroup.controllers");
-	procs = join(dir, "cgroup.procs");
-	if (!controllers_file || !procs || access(controllers_file, R_OK) < 0 || access(dir, W_OK) < 0 ||
-	    access(procs, W_OK) < 0)
+	_cleanup_free_ char *controllers_file = join(dir, "cgroup.controllers");
+	if (!controllers_file || access(controllers_file, R_OK) < 0)
+		return; /* cgroup v2 is not mounted there */
+	ctx->cg_v2 = true;
+
+	/* cgroupfs: the runtime creates the container's cgroup beside the
+	 * caller's, in its parent (the caller's own has processes, so no
+	 * controller can be enabled for a child of it) */
+	_cleanup_free_ char *parent = ocirl__path_clean(path);
+	if (!parent)
 		return;
-	char *controllers = NULL;
-	size_t len;
-	if (ocirl__file_read(&controllers, &len, controllers_file, FACT_FILE_MAX, NULL) < 0)
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	else
+		parent[1] = '\0'; /* "/" or "/x": the root */
+	_cleanup_free_ char *pdir = NULL, *procs = NULL, *subtree = NULL;
+	if (asprintf(&pdir, "%s%s", cgroup_root, strcmp(parent, "/") == 0 ? "" : parent) < 0 ||
+	    !(procs = join(pdir, "cgroup.procs")) || !(subtree = join(pdir, "cgroup.subtree_control")))
 		return;
-	/* " a b c " so that a controller is found as " name " */
-	for (char *c = controllers; *c; c++)
-		if (*c == '\n' || *c == '\t')
-			*c = ' ';
-	if (asprintf(&ctx->cg_controllers, " %s ", controllers) < 0)
-		ctx->cg_controllers = NULL;
-	free(controllers);
-	if (!ctx->cg_controllers)
-		return;
+	if (access(pdir, W_OK) == 0 && access(procs, W_OK) == 0) {
+		/* the controllers a child gets: what the parent may enable when
+		 * it can write its subtree_control, else what it has enabled */
+		ctx->cg_controllers = read_controllers(pdir, access(subtree, W_OK) == 0 ? "cgroup.controllers"
+										     : "cgroup.subtree_control");
+		ctx->cg_delegated = ctx->cg_controllers != NULL;
+	}
+
+	/* systemd: the user's manager, which gets the controllers it has */
+	_cleanup_free_ char *manager = user_manager_path(path), *mdir = NULL;
+	if (manager && asprintf(&mdir, "%s%s", cgroup_root, manager) >= 0 &&
+	    (ctx->cg_manager_controllers = read_controllers(mdir, "cgroup.controllers"))) {
+		ctx->cg_manager = manager;
+		manager = NULL;
+	}
 	ctx->cg_path = path;
-	path = NULL;
-	ctx->cg_delegated = true;
+	ctx->cg_parent = parent;
+	path = parent = NULL;
+}
+
+int ocirl__random(void *buf, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		ssize_t r = getrandom((char *)buf + done, n - done, 0);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0)
+			done += (size_t)r;
+	}
+	return 0;
 }
 
 void ocirl_context_free(ocirl_context *ctx)
@@ -257,7 +346,11 @@ void ocirl_context_free(ocirl_context *ctx)
 	ocirl_mappings_free(ctx->maps);
 	free(ctx->proc_self);
 	free(ctx->cg_path);
+	free(ctx->cg_parent);
 	free(ctx->cg_controllers);
+	free(ctx->cg_manager);
+	free(ctx->cg_manager_controllers);
+	free(ctx->container_id);
 	free(ctx->source_root);
 	free(ctx->cgroup_root);
 	free(ctx);
@@ -331,6 +424,13 @@ int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned 
 		return r;
 	}
 	ctx->cgroups = opts->cgroups;
+	if (opts->version >= 3) {
+		ctx->cgroup_manager = opts->cgroup_manager;
+		if (opts->container_id && !(ctx->container_id = strdup(opts->container_id))) {
+			ocirl_context_free(ctx);
+			return ocirl__error_nomem(err);
+		}
+	}
 	/* version 1 options end before skip_rules */
 	for (const char *const *s = opts->version >= 2 ? opts->skip_rules : NULL; s && *s; s++) {
 		size_t i;

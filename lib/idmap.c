@@ -92,8 +92,12 @@ int ocirl_options_init(ocirl_options *opts, unsigned int version)
 	if (version < 1 || version > OCIRL_OPTIONS_VERSION)
 		return -EINVAL;
 	static const ocirl_options d = OCIRL_OPTIONS_INIT; /* static: its padding is zero too */
-	/* a caller built against version 1 has the struct without skip_rules */
-	memcpy(opts, &d, version == 1 ? offsetof(ocirl_options, skip_rules) : sizeof(d));
+	/* a caller built against version 1 has the struct without skip_rules,
+	 * one built against version 2 without cgroup_manager */
+	size_t size = version == 1 ? offsetof(ocirl_options, skip_rules)
+		      : version == 2 ? offsetof(ocirl_options, cgroup_manager)
+				     : sizeof(d);
+	memcpy(opts, &d, size);
 	opts->version = version;
 	return 0;
 }
@@ -434,7 +438,7 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 	ocirl_options defaults = OCIRL_OPTIONS_INIT;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version < 1 || opts->version > OCIRL_OPTIONS_VERSION) /* 1: without skip_rules */
+	if (opts->version < 1 || opts->version > OCIRL_OPTIONS_VERSION) /* 1: without skip_rules, 2: without cgroup_manager */
 		return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL, "options version %u is not supported",
 					opts->version);
 	const char *proc_self = opt_path(opts->proc_self_path, "/proc/self");

@@ -140,9 +140,15 @@ struct ocirl_context {
 	bool net_owned_by_own_userns; /* NS_GET_USERNS of ns/net is ns/user */
 	bool mqueue_mounted;          /* the caller's /dev/mqueue is an mqueue mount */
 
-	bool cg_delegated;   /* cgroup v2, and the caller's cgroup is writable */
-	char *cg_path;       /* the caller's cgroup ("0::" line), when delegated */
-	char *cg_controllers; /* its cgroup.controllers, " memory pids " */
+	ocirl_cgroup_manager cgroup_manager;
+	char *container_id; /* NULL: none given */
+	bool cg_v2;           /* the caller's cgroup is a cgroup v2 one (a "0::" line, mounted) */
+	char *cg_path;        /* the caller's cgroup ("0::" line), when cg_v2 */
+	char *cg_parent;      /* its parent ("/" for the root), when cg_v2 */
+	bool cg_delegated;    /* the parent and its cgroup.procs are writable by the caller */
+	char *cg_controllers; /* the controllers a child of the parent gets, " memory pids " */
+	char *cg_manager;     /* the user's systemd manager's cgroup, or NULL */
+	char *cg_manager_controllers; /* its cgroup.controllers */
 
 	char *source_root; /* bind sources are looked up under it (NULL: /) */
 	char *cgroup_root; /* where cgroup v2 is mounted (/sys/fs/cgroup) */
@@ -161,7 +167,7 @@ enum {
 	OCIRL_FACT_MQUEUE = 1 << 2,    /* mqueue_mounted */
 	OCIRL_FACT_NS = 1 << 3,        /* ns_pid, ns_ipc, ns_net */
 	OCIRL_FACT_NET_OWNER = 1 << 4, /* net_owned_by_own_userns */
-	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_delegated, cg_path, cg_controllers */
+	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_v2, cg_path, cg_parent, cg_delegated, cg_controllers, cg_manager... */
 	OCIRL_FACT_ALL = (1 << 6) - 1,
 };
 
@@ -195,6 +201,10 @@ int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, const char *wh
  * place and names point into it. A name already there is not added again.
  * False when a name is no rule's, which is then *unknown. */
 bool ocirl__rule_names_add(const char **names, size_t *n, char *text, const char *seps, const char **unknown);
+
+/* ---- randomness ---- */
+/* Fills buf with n random bytes (getrandom()); -errno on failure. */
+int ocirl__random(void *buf, size_t n);
 
 /* ---- paths ---- */
 /* Cleans a path lexically, as Go's filepath.Clean: "//sys/." -> "/sys". */

@@ -126,6 +126,10 @@ void rt_args_parse(rt_args *out, int argc, char *const argv[])
 			a.log_format = o.value;
 		else if (name_is(&o, "debug"))
 			a.debug = bool_value(o.value);
+		else if (name_is(&o, "systemd-cgroup"))
+			a.systemd_cgroup = bool_value(o.value);
+		else if (name_is(&o, "cgroup-manager"))
+			a.systemd_cgroup = strcmp(o.value, "systemd") == 0;
 		else if (name_is(&o, "help") || name_is(&o, "h") || name_is(&o, "?") || name_is(&o, "usage") ||
 			 name_is(&o, "version") || name_is(&o, "v") || name_is(&o, "V")) {
 			a.global_info = true;
@@ -142,6 +146,8 @@ void rt_args_parse(rt_args *out, int argc, char *const argv[])
 		for (i = a.command + 1; i < argc; i++) {
 			const char *arg = argv[i];
 			if (options_done || !is_option(arg)) {
+				if (!a.n_args)
+					a.id = arg;
 				a.n_args++;
 				continue;
 			}

@@ -18,6 +18,9 @@ typedef struct {
 	const char *log;
 	const char *log_format;
 	bool debug;
+	/* runc's --systemd-cgroup, or crun's --cgroup-manager=systemd: the
+	 * runtime's cgroup driver is systemd (the last such option counts) */
+	bool systemd_cgroup;
 	/* --help, --version or their short forms before the subcommand. */
 	bool global_info;
 	bool version; /* that option is --version, -v or -V (else a help) */
@@ -30,6 +33,7 @@ typedef struct {
 	const char *config; /* crun's -f, --config */
 	bool help;          /* the subcommand's own --help */
 	int n_args;         /* arguments that are not options (the container id) */
+	const char *id;     /* the first of them, or NULL */
 
 	/* An option that needs a value came last, without one: the runtime
 	 * will refuse the command line, so the wrapper touches nothing. */

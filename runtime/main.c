@@ -58,12 +58,20 @@ static char *config_path(const rt_args *a, bool *in_bundle)
 
 /* Converts the config in place. Returns 0 and the number of changes, or -1
  * after reporting the error. */
-static int convert_config(const rt_log *log, const char *path, const char *bundle, bool in_bundle, ocirl_mode mode,
+static int convert_config(const rt_log *log, const char *path, const rt_args *args, bool in_bundle, ocirl_mode mode,
 			  ocirl_cgroups cgroups, const rt_skip *skip, const rt_config *conf, size_t *n_changes)
 {
+	const char *bundle = args->bundle;
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	opts.mode = mode;
 	opts.cgroups = cgroups;
+	/* the runtime's own cgroup driver, and the container's id for the
+	 * cgroup cgroupfs gets when the config names none (as runc names it) */
+	opts.cgroup_manager = args->systemd_cgroup ? OCIRL_CGROUP_MANAGER_SYSTEMD : OCIRL_CGROUP_MANAGER_CGROUPFS;
+	opts.container_id = args->id && *args->id && !strchr(args->id, '/') && strcmp(args->id, ".") != 0 &&
+					    strcmp(args->id, "..") != 0
+				    ? args->id
+				    : NULL;
 	opts.skip_rules = skip->names;
 	ocirl_error *err = NULL;
 	ocirl_changes *changes = NULL;
@@ -179,15 +187,16 @@ int main(int argc, char **argv)
 			rt_log_error(&log, "the bundle's config.json: %s", strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
-		if (convert_config(&log, config, args.bundle, in_bundle, mode, cgroups, &skip, &conf, &n) < 0)
+		if (convert_config(&log, config, &args, in_bundle, mode, cgroups, &skip, &conf, &n) < 0)
 			goto out;
 		char skipped[1024] = "";
 		for (size_t i = 0; skip.names[i]; i++)
 			snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped), "%s%s", i ? "," : "",
 				 skip.names[i]);
-		rt_log_debug(&log, "%s: bundle %s, config %s: %zu change%s, mode %s (%s), cgroups %s (%s), %s%s (%s); runtime %s (%s)",
+		rt_log_debug(&log, "%s: bundle %s, config %s: %zu change%s, mode %s (%s), cgroups %s (%s) for the %s driver, %s%s (%s); runtime %s (%s)",
 			     command, args.bundle ? args.bundle : ".", config, n, n == 1 ? "" : "s",
 			     ocirl_mode_name(mode), mode_source, ocirl_cgroups_name(cgroups), cgroups_source,
+			     args.systemd_cgroup ? "systemd" : "cgroupfs",
 			     skip.names[0] ? "skipping " : "no rule skipped", skipped, skip_source,
 			     runtime, runtime_source);
 	} else {

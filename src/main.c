@@ -72,10 +72,18 @@ static void usage(FILE *f)
 		"                        container stays in it (a runtime run as root inside\n"
 		"                        RootlessKit or Podman's namespace): no user namespace,\n"
 		"                        no mappings; the caller's own ids count as mapped\n"
-		"      --cgroups WHAT  auto (default): keep the limits a delegated cgroup v2\n"
-		"                        subtree can enforce, drop the rest (all on cgroup v1)\n"
+		"      --cgroups WHAT  auto (default): keep the limits the runtime's cgroup\n"
+		"                        driver enforces, drop the rest (all on cgroup v1);\n"
+		"                        cgroupfs: cgroupsPath becomes an absolute path in the\n"
+		"                        delegated parent of the caller's cgroup, for a runtime\n"
+		"                        started from that same cgroup\n"
 		"                      drop: remove linux.resources and linux.cgroupsPath\n"
 		"                      keep: leave them alone\n"
+		"      --cgroup-manager DRIVER  the runtime's cgroup driver: cgroupfs (default,\n"
+		"                        as runc's and crun's) or systemd (runc --systemd-cgroup,\n"
+		"                        crun --cgroup-manager=systemd)\n"
+		"      --container-id ID  name of the cgroup auto adds for cgroupfs when the\n"
+		"                        config has no cgroupsPath (default: oci-rootless-RANDOM)\n"
 		"\n"
 		"Inputs of the modes (defaults: the calling process):\n"
 		"      --uid-map FILE  the caller's uid map (default /proc/self/uid_map)\n"
@@ -244,7 +252,8 @@ int main(int argc, char **argv)
 {
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
 	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER, OPT_CGROUPS, OPT_PROC_SELF,
-	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT, OPT_LIST_RULES, OPT_SKIP, OPT_PASSWD };
+	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT, OPT_LIST_RULES, OPT_SKIP, OPT_PASSWD,
+	       OPT_CGROUP_MANAGER, OPT_CONTAINER_ID };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -268,6 +277,8 @@ int main(int argc, char **argv)
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
 		{ "skip", required_argument, NULL, OPT_SKIP },
 		{ "passwd", required_argument, NULL, OPT_PASSWD },
+		{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
+		{ "container-id", required_argument, NULL, OPT_CONTAINER_ID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -312,6 +323,16 @@ int main(int argc, char **argv)
 		case OPT_CGROUPS:
 			if (ocirl_cgroups_parse(&opts.cgroups, optarg) < 0)
 				return usage_error("--cgroups: unknown choice '%s' (auto, drop or keep)", optarg);
+			break;
+		case OPT_CGROUP_MANAGER:
+			if (ocirl_cgroup_manager_parse(&opts.cgroup_manager, optarg) < 0)
+				return usage_error("--cgroup-manager: unknown driver '%s' (cgroupfs or systemd)", optarg);
+			break;
+		case OPT_CONTAINER_ID:
+			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 || strcmp(optarg, "..") == 0)
+				return usage_error("--container-id: '%s' is not a cgroup name (empty, '.', '..' or with '/')",
+						   optarg);
+			opts.container_id = optarg;
 			break;
 		case OPT_PROC_SELF: opts.proc_self_path = optarg; break;
 		case OPT_CGROUP_ROOT: opts.cgroup_root = optarg; break;

@@ -156,7 +156,7 @@ EOF
             fail "no note of the wrapper's create on ctr's standard error: $(oneline "$1")"
             return
         fi
-        grep -Eq ": [1-9][0-9]* changes, mode auto \(default\), cgroups auto \(default\), no rule skipped \(default\); runtime $(rt_path "$rt") \(OCI_ROOTLESS_RUNTIME\)\$" <<< "$note" \
+        grep -Eq ": [1-9][0-9]* changes, mode auto \(default\), cgroups auto \(default\) for the cgroupfs driver, no rule skipped \(default\); runtime $(rt_path "$rt") \(OCI_ROOTLESS_RUNTIME\)\$" <<< "$note" \
             || fail "the wrapper's note: expected some changes, mode auto and runtime $(rt_path "$rt") from OCI_ROOTLESS_RUNTIME: $note"
         grep -q '^oci-rootless-runtime: linux.cgroupsPath: removed' "$1" || fail "the wrapper did not remove ctr's cgroupsPath: $(oneline "$1")"
     }

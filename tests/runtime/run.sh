@@ -714,6 +714,17 @@ jq -e --arg b "$B" 'select(.level == "debug") | .msg | contains("bundle " + $b)'
     || fail "--debug --log: no debug line naming the bundle in the log: $(head -c 300 "$T/conv/d.log")"
 report "--debug: the note on stderr, or in the --log file at level debug (where runc writes its own), never mixed into stdout"
 
+# the runtime's cgroup driver, from its own options
+for args in "--debug create --bundle $B ctr1:cgroupfs" "--systemd-cgroup --debug create --bundle $B ctr1:systemd" \
+    "--debug --cgroup-manager=systemd create --bundle $B ctr1:systemd" "--cgroup-manager systemd --debug create --bundle $B ctr1:systemd" \
+    "--systemd-cgroup=false --debug create --bundle $B ctr1:cgroupfs" "--cgroup-manager=cgroupfs --debug create --bundle $B ctr1:cgroupfs"; do
+    fresh
+    # shellcheck disable=SC2086 # the arguments are split on purpose
+    wrap -- ${args%:*}
+    grep -Fq "for the ${args##*:} driver" "$T/err" || fail "${args%:*}: the note does not name the ${args##*:} driver: $(grep -F 'create:' "$T/err")"
+done
+report "the cgroup driver is the runtime's own: runc --systemd-cgroup and crun --cgroup-manager=systemd mean systemd, else cgroupfs"
+
 # ================================================================ 2. real runtimes
 real_skip() { for rt in $RUNTIMES; do for ctx in unshare rootlesskit; do skip "$rt, $ctx: real runtime cases" "$1"; done; done; }
 if [ $IS_ROOT != 1 ]; then

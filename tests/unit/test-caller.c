@@ -75,14 +75,21 @@ int main(void)
 	put("proc/oom_score_adj", "200\n");
 	put("proc/limits", limits);
 	put("proc/mountinfo", mountinfo);
-	put("proc/cgroup", "0::/user.slice/user-1000.slice/app\n");
+	put("proc/cgroup", "0::/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope\n");
 	put("proc/ns/pid", "");
 	dir("cg");
 	dir("cg/user.slice");
 	dir("cg/user.slice/user-1000.slice");
-	dir("cg/user.slice/user-1000.slice/app");
-	put("cg/user.slice/user-1000.slice/app/cgroup.controllers", "cpu memory pids\n");
-	put("cg/user.slice/user-1000.slice/app/cgroup.procs", "");
+	dir("cg/user.slice/user-1000.slice/user@1000.service");
+	put("cg/user.slice/user-1000.slice/user@1000.service/cgroup.controllers", "cpu memory pids\n");
+	dir("cg/user.slice/user-1000.slice/user@1000.service/app.slice");
+	put("cg/user.slice/user-1000.slice/user@1000.service/app.slice/cgroup.controllers", "cpu\tmemory pids\n");
+	put("cg/user.slice/user-1000.slice/user@1000.service/app.slice/cgroup.subtree_control", "memory\n");
+	put("cg/user.slice/user-1000.slice/user@1000.service/app.slice/cgroup.procs", "");
+	dir("cg/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope");
+	put("cg/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope/cgroup.controllers", "memory\n");
+	dir("cg/user.slice/user-1000.slice/session-3.scope");
+	put("cg/user.slice/user-1000.slice/session-3.scope/cgroup.controllers", "memory\n");
 
 	char proc[300], cg[300];
 	snprintf(proc, sizeof(proc), "%s/proc", tmp);
@@ -105,10 +112,35 @@ int main(void)
 	ok(ctx->mqueue_mounted, "the caller's /dev/mqueue is an mqueue mount");
 	ok(ctx->ns_pid.known && !ctx->ns_ipc.known, "namespace files: known when present, unknown when missing");
 	ok(!ctx->net_owned_by_own_userns, "a fake ns/net is not taken as owned by the caller's user namespace");
-	ok(ctx->cg_delegated && strcmp(ctx->cg_path, "/user.slice/user-1000.slice/app") == 0 &&
-		   strstr(ctx->cg_controllers, " memory "),
-	   "cgroup v2: the caller's cgroup and its controllers");
+	ok(ctx->cg_v2 && ctx->cg_delegated &&
+		   strcmp(ctx->cg_path, "/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope") == 0 &&
+		   strcmp(ctx->cg_parent, "/user.slice/user-1000.slice/user@1000.service/app.slice") == 0 &&
+		   strcmp(ctx->cg_controllers, " cpu memory pids  ") == 0,
+	   "cgroup v2: the caller's cgroup, its writable parent and the controllers the parent may enable (%s)",
+	   ctx->cg_controllers ? ctx->cg_controllers : "none");
+	ok(ctx->cg_manager && strcmp(ctx->cg_manager, "/user.slice/user-1000.slice/user@1000.service") == 0 &&
+		   strcmp(ctx->cg_manager_controllers, " cpu memory pids  ") == 0,
+	   "cgroup v2: the user manager above the caller (user@N.service) and its controllers");
 	ocirl_context_free(ctx);
+
+	/* a login session's scope: the manager is its sibling under user-N.slice */
+	put("proc/cgroup", "0::/user.slice/user-1000.slice/session-3.scope\n");
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && ctx->cg_manager &&
+		   strcmp(ctx->cg_manager, "/user.slice/user-1000.slice/user@1000.service") == 0 &&
+		   strcmp(ctx->cg_parent, "/user.slice/user-1000.slice") == 0,
+	   "a login session: the user manager from user-N.slice, the parent is the user's slice");
+	ocirl_context_free(ctx);
+	/* no user manager in the tree; the parent has no cgroup.procs */
+	dir("cg/system.slice");
+	dir("cg/system.slice/x.service");
+	put("cg/system.slice/x.service/cgroup.controllers", "memory\n");
+	put("proc/cgroup", "0::/system.slice/x.service\n");
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_manager && !ctx->cg_delegated && ctx->cg_v2,
+	   "a system service: no user manager, and its parent (without cgroup.procs here) is not delegated");
+	ocirl_context_free(ctx);
+	put("proc/cgroup", "0::/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope\n");
 
 	o.cgroups = OCIRL_CGROUPS_DROP;
 	ctx = NULL;
@@ -123,7 +155,7 @@ int main(void)
 	ocirl_context_free(ctx);
 
 	/* hybrid: "0::" inside another line first, then the v2 line */
-	put("proc/cgroup", "12:name=x0::y:/a\n0::/user.slice/user-1000.slice/app\n");
+	put("proc/cgroup", "12:name=x0::y:/a\n0::/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope\n");
 	ctx = NULL;
 	ok(ocirl_context_new(&ctx, &o, &err) == 0 && ctx->cg_delegated, "the 0:: line is found at the start of a line");
 	ocirl_context_free(ctx);
