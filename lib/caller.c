@@ -26,21 +26,31 @@ static const char *const cgroups_names[] = {
 	[OCIRL_CGROUPS_KEEP] = "keep",
 };
 
+const char *ocirl__enum_name(const char *const *names, size_t n, unsigned v)
+{
+	return v < n ? names[v] : "unknown";
+}
+
+int ocirl__enum_parse(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 const char *ocirl_cgroups_name(ocirl_cgroups cgroups)
 {
-	if ((unsigned)cgroups < sizeof(cgroups_names) / sizeof(cgroups_names[0]))
-		return cgroups_names[cgroups];
-	return "unknown";
+	return ocirl__enum_name(cgroups_names, OCIRL__N(cgroups_names), (unsigned)cgroups);
 }
 
 int ocirl_cgroups_parse(ocirl_cgroups *out, const char *name)
 {
-	for (size_t i = 0; i < sizeof(cgroups_names) / sizeof(cgroups_names[0]); i++)
-		if (name && strcmp(name, cgroups_names[i]) == 0) {
-			*out = (ocirl_cgroups)i;
-			return 0;
-		}
-	return -EINVAL;
+	int i = ocirl__enum_parse(cgroups_names, OCIRL__N(cgroups_names), name);
+	if (i < 0)
+		return -EINVAL;
+	*out = (ocirl_cgroups)i;
+	return 0;
 }
 
 static const char *const manager_names[] = {
@@ -50,19 +60,16 @@ static const char *const manager_names[] = {
 
 const char *ocirl_cgroup_manager_name(ocirl_cgroup_manager manager)
 {
-	if ((unsigned)manager < sizeof(manager_names) / sizeof(manager_names[0]))
-		return manager_names[manager];
-	return "unknown";
+	return ocirl__enum_name(manager_names, OCIRL__N(manager_names), (unsigned)manager);
 }
 
 int ocirl_cgroup_manager_parse(ocirl_cgroup_manager *out, const char *name)
 {
-	for (size_t i = 0; i < sizeof(manager_names) / sizeof(manager_names[0]); i++)
-		if (name && strcmp(name, manager_names[i]) == 0) {
-			*out = (ocirl_cgroup_manager)i;
-			return 0;
-		}
-	return -EINVAL;
+	int i = ocirl__enum_parse(manager_names, OCIRL__N(manager_names), name);
+	if (i < 0)
+		return -EINVAL;
+	*out = (ocirl_cgroup_manager)i;
+	return 0;
 }
 
 /* The kernel's names in /proc/self/limits and the OCI names, index for index. */

@@ -72,19 +72,16 @@ bool ocirl__passwd_name(char *buf, size_t size, const char *path, uint32_t uid)
 
 const char *ocirl_mode_name(ocirl_mode mode)
 {
-	if ((unsigned)mode < sizeof(mode_names) / sizeof(mode_names[0]))
-		return mode_names[mode];
-	return "unknown";
+	return ocirl__enum_name(mode_names, OCIRL__N(mode_names), (unsigned)mode);
 }
 
 int ocirl_mode_parse(ocirl_mode *out, const char *name)
 {
-	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
-		if (name && strcmp(name, mode_names[i]) == 0) {
-			*out = (ocirl_mode)i;
-			return 0;
-		}
-	return -EINVAL;
+	int i = ocirl__enum_parse(mode_names, OCIRL__N(mode_names), name);
+	if (i < 0)
+		return -EINVAL;
+	*out = (ocirl_mode)i;
+	return 0;
 }
 
 int ocirl_options_init(ocirl_options *opts, unsigned int version)

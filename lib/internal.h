@@ -202,6 +202,13 @@ int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, const char *wh
  * False when a name is no rule's, which is then *unknown. */
 bool ocirl__rule_names_add(const char **names, size_t *n, char *text, const char *seps, const char **unknown);
 
+/* ---- names of enum values (modes, cgroups choices, cgroup drivers) ---- */
+/* names[v], or "unknown" when v is not below n. */
+const char *ocirl__enum_name(const char *const *names, size_t n, unsigned v);
+/* The index of name in names, or -1 (also for NULL). */
+int ocirl__enum_parse(const char *const *names, size_t n, const char *name);
+#define OCIRL__N(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- randomness ---- */
 /* Fills buf with n random bytes (getrandom()); -errno on failure. */
 int ocirl__random(void *buf, size_t n);

@@ -37,8 +37,8 @@ static ocirl_mappings all_maps[] = {
 	{ OCIRL_MODE_INHERIT, rkit, 2, rkit, 2 },
 };
 
-/* Caller facts: known, so that every fix-up runs; the cgroup one delegated with
- * a few controllers. The namespace identities are left unknown. */
+/* Caller facts: known, so that every fix-up runs; cgroup v2, the caller's
+ * parent delegated or not, a user manager, either driver. The namespace identities are left unknown. */
 static void context_for(ocirl_context *ctx, unsigned char selector)
 {
 	memset(ctx, 0, sizeof(*ctx));
@@ -52,9 +52,15 @@ static void context_for(ocirl_context *ctx, unsigned char selector)
 	}
 	ctx->mqueue_mounted = selector & 32;
 	ctx->net_owned_by_own_userns = selector & 64;
+	ctx->cg_v2 = true;
 	ctx->cg_delegated = selector & 128;
-	ctx->cg_path = (char *)"/user.slice/user-1000.slice";
+	ctx->cgroup_manager = selector & 4 ? OCIRL_CGROUP_MANAGER_SYSTEMD : OCIRL_CGROUP_MANAGER_CGROUPFS;
+	ctx->container_id = (char *)"fuzz"; /* no random name: the two conversions compared must agree */
+	ctx->cg_path = (char *)"/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope";
+	ctx->cg_parent = (char *)"/user.slice/user-1000.slice/user@1000.service/app.slice";
 	ctx->cg_controllers = (char *)" cpu memory pids ";
+	ctx->cg_manager = (char *)"/user.slice/user-1000.slice/user@1000.service";
+	ctx->cg_manager_controllers = (char *)" cpu memory pids ";
 	ctx->source_root = (char *)"/nonexistent"; /* no file system lookups while fuzzing */
 	ctx->loaded = OCIRL_FACT_ALL; /* the facts above, none read from /proc */
 }

@@ -50,6 +50,37 @@ int main(void)
 		ocirl_error_free(err);
 	}
 	{
+		/* version 2 ends before cgroup_manager: nothing written or read past it */
+		unsigned char v2[sizeof(ocirl_options)];
+		size_t end2 = offsetof(ocirl_options, cgroup_manager), j;
+		memset(v2, 0xa5, sizeof(v2));
+		T(ocirl_options_init((ocirl_options *)(void *)v2, 2) == 0, "ocirl_options_init accepts version 2");
+		for (j = end2; j < sizeof(v2) && v2[j] == 0xa5; j++)
+			;
+		T(j == sizeof(v2) && ((ocirl_options *)(void *)v2)->version == 2,
+		  "version 2: nothing is written past the version-2 struct");
+		ocirl_options o2;
+		ocirl_context *ctx = NULL;
+		ocirl_error *err = NULL;
+		ocirl_options_init(&o2, 2);
+		o2.mode = OCIRL_MODE_SINGLE;
+		o2.uid = 1000;
+		o2.gid = 1000;
+		memset((char *)&o2 + end2, 0xa5, sizeof(o2) - end2);
+		T(ocirl_context_new(&ctx, &o2, &err) == 0, "version 2 options: cgroup_manager and container_id are not read");
+		ocirl_context_free(ctx);
+		ocirl_error_free(err);
+	}
+	{
+		ocirl_cgroup_manager m = OCIRL_CGROUP_MANAGER_CGROUPFS;
+		T(ocirl_cgroup_manager_parse(&m, "systemd") == 0 && m == OCIRL_CGROUP_MANAGER_SYSTEMD &&
+			  ocirl_cgroup_manager_parse(&m, "x") < 0 && ocirl_cgroup_manager_parse(&m, NULL) < 0 &&
+			  strcmp(ocirl_cgroup_manager_name(OCIRL_CGROUP_MANAGER_CGROUPFS), "cgroupfs") == 0 &&
+			  strcmp(ocirl_cgroup_manager_name((ocirl_cgroup_manager)9), "unknown") == 0 &&
+			  a.cgroup_manager == OCIRL_CGROUP_MANAGER_CGROUPFS && a.container_id == NULL,
+		  "cgroup drivers: names, parsing, default cgroupfs and no container id");
+	}
+	{
 		const char *bad[] = { "sys", "nonesuch", NULL };
 		ocirl_options o2 = OCIRL_OPTIONS_INIT;
 		ocirl_context *ctx = NULL;
