@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make run: converts the example bundle and shows each change with its
-# reason, then the changes as a diff; the converted config is left in
+# reason, then the changes as a diff; then runs it: the example converted by
+# an unprivileged user (as root: the user ocirl-demo, created once and kept)
+# starts under runc, and the container's id and uid_map are shown next to the
+# error the unconverted config gets. The converted config is left in
 # OUT/config.json (OUT: the third argument, default BUILD/demo for the
 # binary BUILD/src/oci-rootless). Bold headings on a terminal only.
 # usage: demo.sh OCI-ROOTLESS BUNDLE [OUT]
@@ -10,7 +13,9 @@ out=${3:-$(dirname "$(dirname "$bin")")/demo}
 mkdir -p "$out"
 converted=$out/config.json
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+run=
+trap 'rm -rf "$tmp" ${run:+"$run"}' EXIT
+here=$(cd "$(dirname "$0")" && pwd)
 
 if [ -t 1 ]; then
     bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
@@ -48,5 +53,57 @@ fi
 
 bold "   The changes, as a diff of the config:"
 diff -u --label "config.json (root)" --label "config.json (rootless)" "$bundle/config.json" "$converted" || true
+
+bold "4. Run it: the example converted and started by an unprivileged user, under runc."
+demo_user=
+if [ "$(id -u)" = 0 ]; then
+    # the tests' helpers: missing packages installed, the user created with subordinate ids
+    # shellcheck source=../tests/lib/harness.sh
+    . "$here/../tests/lib/harness.sh"
+    ensure_packages warn runc busybox-static > "$tmp/install.out"
+    sed 's/^# /   /' "$tmp/install.out"
+    demo_user=ocirl-demo
+    ensure_test_user "$demo_user" > /dev/null
+    as_user() { (cd / && runuser -u "$demo_user" -- env -i PATH="$SAFE_PATH" HOME="$UHOME" "$@"); }
+else
+    as_user() { (cd / && "$@"); }
+fi
+if ! command -v runc > /dev/null || ! command -v busybox > /dev/null; then
+    echo "   (runc or busybox is not installed: run make run as root, or install runc and busybox-static)"
+else
+    # a bundle the user can read: the example (written for root, rootfs a busybox) and the CLI
+    run=$(mktemp -d /tmp/ocirl-demo.XXXXXX)
+    mkdir -p "$run/bundle/rootfs/bin"
+    cp "$(command -v busybox)" "$run/bundle/rootfs/bin/busybox"
+    for a in sh id cat; do ln -s busybox "$run/bundle/rootfs/bin/$a"; done
+    # no terminal here; the process prints what it is
+    sed -e 's/"terminal": true/"terminal": false/' -e 's|^\t\t\t"sh"$|\t\t\t"sh", "-c", "id; cat /proc/self/uid_map"|' \
+        "$bundle/config.json" > "$run/bundle/config.json"
+    grep -q '"id; cat /proc/self/uid_map"' "$run/bundle/config.json" || { echo "demo: cannot edit the example's args" >&2; exit 1; }
+    cp "$bin" "$run/oci-rootless"
+    chmod -R a+rX "$run"
+    [ -n "$demo_user" ] && chown -R "$demo_user:" "$run"
+    who=${demo_user:-$(id -un)}
+    echo "   As $who (uid $(id -u "$who")), a copy of the example whose process is 'id; cat /proc/self/uid_map'."
+    echo "   As it is:"
+    echo "   \$ runc --root STATE run demo"
+    rc=0
+    as_user runc --root "$run/state" run -b "$run/bundle" ocirl-demo-root > "$tmp/root.out" 2>&1 < /dev/null || rc=$?
+    echo "   runc (exit $rc): $(sed -n 's/.*level=error msg="\(.*\)"$/\1/p' "$tmp/root.out" | tail -n 1)"
+    echo "   Converted:"
+    echo "   \$ oci-rootless -i config.json && runc --root STATE run demo"
+    if as_user "$run/oci-rootless" -i "$run/bundle/config.json" 2> "$tmp/run.err" &&
+        as_user runc --root "$run/state" run -b "$run/bundle" ocirl-demo > "$tmp/run.out" 2>> "$tmp/run.err" < /dev/null; then
+        sed 's/^/   container: /' "$tmp/run.out"
+    else
+        sed 's/^/   /' "$tmp/run.err" "$tmp/run.out"
+        echo "   (it did not start; see the lines above)"
+    fi
+    if [ -n "$demo_user" ]; then
+        echo "   The temporary bundle is removed; the user $demo_user stays for the next run (remove it: userdel -r $demo_user)."
+    else
+        echo "   The temporary bundle is removed."
+    fi
+fi
 
 bold "The whole converted config (mode single): $converted"

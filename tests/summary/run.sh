@@ -12,8 +12,10 @@
 #     what it installs (valgrind when missing), and as another user; the
 #     tools the suites use are installed here, by the package it lists;
 #  4. scripts/demo.sh (`make run`) with stdout to a pipe: no terminal escape,
-#     the reasons then the diff, and the end is the diff and where the
-#     converted file is; on a terminal the headings are bold.
+#     the reasons then the diff, then the run as an unprivileged user (the
+#     container's id and uid_map, the unconverted config's error), and last
+#     where the converted file is; on a terminal the headings are bold and
+#     the text the same.
 #
 # Run: OCI_ROOTLESS=build/src/oci-rootless tests/summary/run.sh
 set -uo pipefail
@@ -339,7 +341,7 @@ done < "$W/list"
 end
 
 # ================================================================ 4. make run
-begin "make run's script, stdout to a pipe: no ESC byte; the reasons, then the diff, which ends the output with where the converted file is"
+begin "make run's script, stdout to a pipe: no ESC byte; the reasons, then the diff, then the run (the container's id and uid_map, the unconverted config's error), and last where the converted file is"
 if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
     problem "OCI_ROOTLESS is not set to the oci-rootless binary"
 else
@@ -358,8 +360,14 @@ else
     [ -n "$r" ] || problem "no reason for the devpts change on stdout"
     [ -n "$d" ] && [ -n "$r" ] && [ "$r" -lt "$d" ] || problem "the reasons do not come before the diff"
     grep -qx '+		"gidMappings": \[' "$W/out" || problem "the diff does not show the gid mappings added"
-    last_diff=$(grep -nE '^([-+ @]|\\ )' "$W/out" | tail -n 1 | cut -d: -f1)
-    [ -n "$last_diff" ] && [ $((lines - last_diff)) -le 2 ] || problem "$((lines - last_diff)) lines after the diff: $(tail -n 4 "$W/out")"
+    # after the diff: the run, as an unprivileged user (as root: ocirl-demo)
+    run_at=$(grep -n '^4\. Run it: ' "$W/out" | cut -d: -f1)
+    [ -n "$run_at" ] && [ -n "$d" ] && [ "$run_at" -gt "$d" ] || problem "no step 4 (the run) after the diff"
+    if [ "$(id -u)" = 0 ] || command -v runc > /dev/null; then
+        grep -qx '   container: uid=0 gid=0 groups=0' "$W/out" || problem "the container's id is not shown: $(sed -n "${run_at:-1},\$p" "$W/out" | head -12)"
+        grep -Eqx '   container: +0 +[1-9][0-9]* +1' "$W/out" || problem "the container's uid_map (0 UID 1) is not shown"
+        grep -Eq '^   runc \(exit [1-9][0-9]*\): .+' "$W/out" || problem "the unconverted config's error is not shown"
+    fi
     tail -n 1 "$W/out" | grep -q " $W/b/demo/config.json\$" || problem "the last line does not say where the converted file is: $(tail -n 1 "$W/out")"
     "$BIN" --mode single --uid 1000 --gid 1000 "$top/examples/runc-spec" > "$W/expected.json" 2> /dev/null
     cmp -s "$W/expected.json" "$W/b/demo/config.json" || problem "$W/b/demo/config.json is not the conversion"
