@@ -41,14 +41,14 @@ _oci_rootless() {
     --skip) # the rules, as the program itself lists them
         _ocirl_reply "$("${COMP_WORDS[0]}" --list-rules 2> /dev/null | awk 'NR > 1 { print $1 }')" "$cur"; return ;;
     -o | --output | --uid-map | --gid-map | --subuid | --subgid | --passwd) _ocirl_files "$cur"; return ;;
-    --proc-self | --cgroup-root | --source-root) _ocirl_files "$cur" -d; return ;;
+    --proc-self | --cgroup-root | --source-root | --host-root) _ocirl_files "$cur" -d; return ;;
     --user) mapfile -t COMPREPLY < <(compgen -u -- "$cur"); return ;;
     --uid | --gid | --max-size | --container-id) COMPREPLY=(); return ;;
     esac
     case $cur in
     -*)
         _ocirl_reply "--output --in-place --check --explain --compact --pretty --mode --cgroups
-            --cgroup-manager --container-id            --uid-map --gid-map --uid --gid --subuid --subgid --user --passwd --proc-self --cgroup-root
+            --cgroup-manager --container-id --check-host --host-root            --uid-map --gid-map --uid --gid --subuid --subgid --user --passwd --proc-self --cgroup-root
             --source-root --max-size --list-rules --skip --help --version -o -i -m -h -V" "$cur" ;;
     *) _ocirl_files "$cur" ;; # PATH: a bundle folder, a config file or -
     esac

@@ -17,6 +17,7 @@
 
 
 #include "oci-rootless.h"
+#include "check-host.h"
 #include "internal.h" /* ocirl__rule_names_add() */
 
 enum {
@@ -103,12 +104,20 @@ static void usage(FILE *f)
 		"                      of their mounts (default /)\n"
 		"      --max-size N    refuse an input larger than N bytes (default %zu)\n"
 		"\n"
+		"      --check-host    check this host instead of converting: what will stop a\n"
+		"                      rootless container (user namespaces, newuidmap and\n"
+		"                      newgidmap, subordinate ids, cgroup delegation, /proc and\n"
+		"                      /sys fully visible, runc and crun, XDG_RUNTIME_DIR), each\n"
+		"                      with its fix; exit 1 when one is a problem, else 0; with\n"
+		"                      --uid, --user, --proc-self, --cgroup-root and\n"
+		"      --host-root DIR read the host's files (proc/sys, etc/, PATH) under DIR\n"
+		"\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version of oci-rootless\n"
 		"\n"
 		"Exit status:\n"
 		"  0  success (with --check: no change needed)\n"
-		"  1  --check: the config needs changes\n"
+		"  1  --check: the config needs changes; --check-host: a finding is a problem\n"
 		"  2  usage error\n"
 		"  3  invalid input: not JSON, or a field of the wrong type\n"
 		"  4  cannot be made rootless in this mode (not in a user namespace, no\n"
@@ -253,7 +262,7 @@ int main(int argc, char **argv)
 	enum { OPT_UID_MAP = 256, OPT_GID_MAP, OPT_UID, OPT_GID, OPT_SUBUID, OPT_SUBGID, OPT_CHECK,
 	       OPT_EXPLAIN, OPT_COMPACT, OPT_PRETTY, OPT_MAX_SIZE, OPT_USER, OPT_CGROUPS, OPT_PROC_SELF,
 	       OPT_CGROUP_ROOT, OPT_SOURCE_ROOT, OPT_LIST_RULES, OPT_SKIP, OPT_PASSWD,
-	       OPT_CGROUP_MANAGER, OPT_CONTAINER_ID };
+	       OPT_CGROUP_MANAGER, OPT_CONTAINER_ID, OPT_CHECK_HOST, OPT_HOST_ROOT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "in-place", no_argument, NULL, 'i' },
@@ -279,13 +288,16 @@ int main(int argc, char **argv)
 		{ "passwd", required_argument, NULL, OPT_PASSWD },
 		{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
 		{ "container-id", required_argument, NULL, OPT_CONTAINER_ID },
+		{ "check-host", no_argument, NULL, OPT_CHECK_HOST },
+		{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	const char *output = NULL;
-	bool in_place = false, check = false, explain = false;
+	bool in_place = false, check = false, explain = false, check_host_only = false;
+	const char *host_root = NULL;
 	unsigned int flags = 0;
 	size_t max_size = DEFAULT_MAX_SIZE;
 	/* --skip: at most one name a rule (repeats are dropped), NULL-terminated */
@@ -334,6 +346,8 @@ int main(int argc, char **argv)
 						   optarg);
 			opts.container_id = optarg;
 			break;
+		case OPT_CHECK_HOST: check_host_only = true; break;
+		case OPT_HOST_ROOT: host_root = optarg; break;
 		case OPT_PROC_SELF: opts.proc_self_path = optarg; break;
 		case OPT_CGROUP_ROOT: opts.cgroup_root = optarg; break;
 		case OPT_SOURCE_ROOT: opts.source_root = optarg; break;
@@ -366,6 +380,22 @@ int main(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (check_host_only) {
+		if (argc > optind)
+			return usage_error("--check-host takes no PATH (got '%s')", argv[optind]);
+		check_host_options ho = {
+			.host_root = host_root,
+			.proc_self = opts.proc_self_path,
+			.cgroup_root = opts.cgroup_root,
+			.path = getenv("PATH"),
+			.xdg_runtime_dir = getenv("XDG_RUNTIME_DIR"),
+			.user_name = opts.user_name,
+			.uid = opts.uid,
+		};
+		return check_host(&ho);
+	}
+	if (host_root)
+		return usage_error("%s", "--host-root is an option of --check-host");
 	if (argc - optind > 1)
 		return usage_error("one PATH at most (got '%s' too)", argv[optind + 1]);
 	const char *arg = optind < argc ? argv[optind] : "config.json";

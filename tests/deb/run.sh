@@ -42,20 +42,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# the source tree without build folders: the files git knows (tracked, or new and not ignored)
-mkdir "$W/src"
-if git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1; then
-    (cd "$TOP" && git ls-files -z -c -o --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && printf "%s\0" "{}"' | \
-        tar --null -T - -cf -) | tar -xf - -C "$W/src"
-else
-    (cd "$TOP" && tar --exclude='./build*' --exclude=./debian/.debhelper -cf - .) | tar -xf - -C "$W/src"
-fi
-
-# ---- 1. build
+# ---- 1. build (scripts/build-deb.sh: a copy of the tree, then dpkg-buildpackage)
 SECONDS=0
-(cd "$W/src" && dpkg-buildpackage -us -uc -b) > "$W/build.log" 2>&1
-rc=$?
-[ "$rc" = 0 ] || fail "dpkg-buildpackage exit $rc: $(grep -E 'error|Error|FAIL' "$W/build.log" | head -8)"
+"$TOP/scripts/build-deb.sh" "$W" > "$W/build.err" 2>&1 || fail "$(head -c 1500 "$W/build.err")"
 for p in "${PKGS[@]}"; do
     ls "$W/${p}"_*.deb > /dev/null 2>&1 || fail "no ${p}_*.deb built"
 done

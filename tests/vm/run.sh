@@ -3,10 +3,9 @@
 # suite (tests/e2e/) in a Debian 12 guest with systemd and cgroup v2, booted
 # under qemu from the image image.sh builds. See README.md in this folder.
 #
-# Run as root: OCI_ROOTLESS=... OCI_ROOTLESS_RUNTIME_BIN=... tests/vm/run.sh
+# Run as root: tests/vm/run.sh. The programs under test reach the guest as
+# the package oci-rootless, built from this tree (scripts/build-deb.sh).
 # Environment:
-#   OCI_ROOTLESS, OCI_ROOTLESS_RUNTIME_BIN  the programs under test (static:
-#                         the guest has no json-c of its own)
 #   OCIRL_VM_TIMEOUT      seconds the guest may run (default 1200)
 #   OCIRL_VM_E2E=0        skip the end-to-end suite in the guest
 #   OCIRL_VM_E2E_RUNTIMES runtimes of that suite (default "runc crun")
@@ -20,16 +19,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/harness.sh"
 
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP the VM suite must run as root (it installs packages and builds the image)"; exit 0; }
-for v in OCI_ROOTLESS OCI_ROOTLESS_RUNTIME_BIN; do
-    [ -x "${!v:-}" ] || bail "$v is not set to an executable file"
-done
-for v in OCI_ROOTLESS OCI_ROOTLESS_RUNTIME_BIN; do
-    if ! LC_ALL=C ldd "${!v}" 2>&1 | grep -q "not a dynamic executable"; then
-        echo "1..0 # SKIP ${!v} is not a static program (meson option static_programs=false): the guest cannot run it"
-        exit 0
-    fi
-done
-ensure_packages bail qemu-system-x86 qemu-utils mmdebstrap e2fsprogs
+ensure_packages bail qemu-system-x86 qemu-utils mmdebstrap e2fsprogs \
+    debhelper dpkg-dev fakeroot meson ninja-build pkgconf libjson-c-dev
 
 SECONDS=0
 img=$("$HERE/image.sh" 2> "${TMPDIR:-/tmp}/ocirl-vm-image.log") \
@@ -40,9 +31,14 @@ share=$(mktemp -d /tmp/ocirl-vm-share.XXXXXX) || bail "mktemp failed"
 cleanup() { if [ "${OCIRL_VM_KEEP:-0}" = 1 ]; then echo "# kept $share"; else rm -rf "$share"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-mkdir -p "$share/bin" "$share/tests" "$share/guest" "$share/out"
-install -m 755 "$OCI_ROOTLESS" "$share/bin/oci-rootless"
-install -m 755 "$OCI_ROOTLESS_RUNTIME_BIN" "$share/bin/oci-rootless-runtime"
+mkdir -p "$share/deb" "$share/tests" "$share/guest" "$share/out"
+# the programs reach the guest as the Debian package (debian/), built from
+# this tree; its own suites ran in the build tree already
+SECONDS=0
+DEB_BUILD_OPTIONS=nocheck "$HERE/../../scripts/build-deb.sh" "$share/deb" > "$share/deb.err" 2>&1 \
+    || { sed 's/^/# /' "$share/deb.err" | tail -20; bail "building the Debian package failed"; }
+echo "# package $(basename "$(ls "$share"/deb/oci-rootless_*.deb)") built in $SECONDS s"
+rm -rf "$share/deb/src"
 install -m 755 "$HERE/guest/main.sh" "$share/guest/main.sh" # the image's unit runs it
 cp -r "$HERE" "$HERE/../e2e" "$HERE/../lib" "$share/tests/"
 for v in OCIRL_VM_E2E OCIRL_VM_E2E_RUNTIMES OCIRL_VM_CONTEXTS OCIRL_VM_RUNTIMES OCIRL_VM_DRIVERS OCIRL_VM_PATHS; do

@@ -120,6 +120,32 @@ check_auto() {
     fi
 }
 
+# The host check, as the user sees this host: from the login session, the
+# systemd driver's scope and its controllers, the cgroupfs driver's
+# refusal; from a delegated scope, the cgroupfs driver's parent.
+UM=/user.slice/user-1000.slice/user@1000.service
+mkdir -p "$T/host"
+in_context login "$T" "oci-rootless --check-host" > "$T/host/run.out" 2>&1
+echo $? > "$T/host/rc"
+in_context scope "$T" "oci-rootless --check-host" > "$T/host/run.err" 2>&1
+sed 's/^/# check-host (login session): /' "$T/host/run.out"
+OUT=$(cat "$T/host/run.out")
+host_has() { grep -Eq "$1" <<< "$OUT" || fail "no line /$1/ in: $(head -c 1500 <<< "$OUT")"; }
+[ "$(cat "$T/host/rc")" = 0 ] || fail "--check-host exit $(cat "$T/host/rc"), not 0"
+host_has "^ok +user namespaces: allowed"
+host_has "^ok +newuidmap: /usr/bin/newuidmap, setuid root$"
+host_has "^ok +/etc/subuid: $U has 65536 subordinate uids in 1 range$"
+host_has "^ok +cgroups: cgroup v2; the systemd driver gets a scope of the user manager $UM \(controllers: cpu memory pids\)$"
+host_has "^warning +cgroups: the parent of the caller's cgroup /user.slice/user-1000.slice/session-[^ ]+.scope is not writable"
+host_has "^ok +/proc: fully visible"
+host_has "^ok +runtime: /usr/bin/crun: crun version 1.8"
+host_has "^ok +runtime: /usr/sbin/runc: runc version 1.1"
+host_has "^ok +XDG_RUNTIME_DIR: /run/user/1000, the user's$"
+grep -q hybrid <<< "$OUT" && fail "hybrid cgroups reported on a cgroup v2 host"
+OUT=$(cat "$T/host/run.err")
+host_has "^ok +cgroups: cgroup v2; the cgroupfs driver can make the container's cgroup in $UM/app.slice \(controllers: cpu memory pids\)$"
+report "--check-host as $U: the systemd driver's user manager from the login session, the cgroupfs driver's delegated parent from a scope, runc, crun, newuidmap, subordinate ids, XDG_RUNTIME_DIR" "$T/host"
+
 for ctx in $CONTEXTS; do
     for rt in $RUNTIMES; do
         for drv in $DRIVERS; do

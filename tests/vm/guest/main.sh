@@ -19,7 +19,10 @@ for _ in $(seq 300); do
 done
 systemctl is-active -q user@1000.service || echo "# user@1000.service is not active"
 
-install -m 755 "$S/bin/oci-rootless" "$S/bin/oci-rootless-runtime" /usr/local/bin/
+# the programs under test, as users install them: the package (its static
+# programs need nothing the image lacks)
+dpkg -i "$S"/deb/oci-rootless_*.deb > "$O/dpkg.log" 2>&1 || echo "# dpkg -i oci-rootless failed: $(tail -3 "$O/dpkg.log")"
+echo "# installed $(oci-rootless --version 2>&1 | head -1) from the package"
 
 # shellcheck disable=SC1091 # the share's copy of the settings
 [ -f "$S/env" ] && . "$S/env"
@@ -28,7 +31,7 @@ bash "$S/tests/vm/guest/cgroups.sh" > "$O/cgroups.tap" 2> "$O/cgroups.err"
 echo "# cgroups cases: $SECONDS s"
 if [ "${OCIRL_VM_E2E:-1}" = 1 ]; then
     SECONDS=0
-    OCI_ROOTLESS=/usr/local/bin/oci-rootless OCIRL_E2E_RUNTIMES=${OCIRL_VM_E2E_RUNTIMES:-runc crun} \
+    OCI_ROOTLESS=/usr/bin/oci-rootless OCIRL_E2E_RUNTIMES=${OCIRL_VM_E2E_RUNTIMES:-runc crun} \
         bash "$S/tests/e2e/run.sh" > "$O/e2e.tap" 2> "$O/e2e.err"
     echo "# end-to-end suite: $SECONDS s"
 fi
