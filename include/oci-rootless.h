@@ -23,6 +23,7 @@
 #ifndef OCI_ROOTLESS_H
 #define OCI_ROOTLESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -280,6 +281,38 @@ OCIRL_EXPORT const char *ocirl_changes_rule(const ocirl_changes *changes, size_t
 /** What change i did and why ("dropped option gid=5: gid 5 is not mapped
  *  in the container"). NULL when i is out of range. */
 OCIRL_EXPORT const char *ocirl_changes_message(const ocirl_changes *changes, size_t i);
+
+/** What a change did to its place. */
+typedef enum {
+	/** The value there was edited or replaced (the place is in the input). */
+	OCIRL_CHANGE_CHANGED = 0,
+	/** The value there was removed (the place is in the input). */
+	OCIRL_CHANGE_REMOVED,
+	/** The value there is new (the place is in the output). */
+	OCIRL_CHANGE_ADDED,
+} ocirl_change_kind;
+
+/** "changed", "removed", "added" ("unknown" for another value). */
+OCIRL_EXPORT const char *ocirl_change_kind_name(ocirl_change_kind kind);
+/** The kind of change i (OCIRL_CHANGE_CHANGED when i is out of range). */
+OCIRL_EXPORT ocirl_change_kind ocirl_changes_kind(const ocirl_changes *changes, size_t i);
+/** Change i's message up to its first ": " outside quotes and brackets:
+ *  what was done ("dropped option gid=5"). NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_changes_what(const ocirl_changes *changes, size_t i);
+/** The rest of the message: why ("gid 5 is not mapped in the container");
+ *  "" when the message has no reason. NULL when i is out of range. */
+OCIRL_EXPORT const char *ocirl_changes_why(const ocirl_changes *changes, size_t i);
+/** Asks the list, before a conversion fills it, for the places of the
+ *  changes as JSON Pointers (ocirl_changes_pointer()). It costs a walk of
+ *  the config before and after the rules; a list not asked has none. */
+OCIRL_EXPORT void ocirl_changes_want_pointers(ocirl_changes *changes);
+/** The place of change i as a JSON Pointer (RFC 6901, "/mounts/3/options/1"):
+ *  into the input for what was changed or removed, into the output for what
+ *  was added (ocirl_changes_in_output() tells which). NULL when i is out of
+ *  range or the list was not asked for pointers. */
+OCIRL_EXPORT const char *ocirl_changes_pointer(const ocirl_changes *changes, size_t i);
+/** Whether ocirl_changes_pointer(changes, i) points into the output. */
+OCIRL_EXPORT bool ocirl_changes_in_output(const ocirl_changes *changes, size_t i);
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                     */

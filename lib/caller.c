@@ -263,9 +263,11 @@ static char *user_manager_path(const char *path)
 		const char *c = p + 1, *end = strchr(c, '/');
 		size_t n = end ? (size_t)(end - c) : strlen(c);
 		char *out = NULL;
-		if (n > 13 && strncmp(c, "user@", 5) == 0 && strncmp(c + n - 8, ".service", 8) == 0)
+		if (n > 13 && strncmp(c, "user@", 5) == 0 && strncmp(c + n - 8, ".service", 8) == 0 &&
+		    strspn(c + 5, "0123456789") == n - 13)
 			return strndup(path, (size_t)(c + n - path));
-		if (n > 11 && strncmp(c, "user-", 5) == 0 && strncmp(c + n - 6, ".slice", 6) == 0) {
+		if (n > 11 && strncmp(c, "user-", 5) == 0 && strncmp(c + n - 6, ".slice", 6) == 0 &&
+		    strspn(c + 5, "0123456789") == n - 11) {
 			int id_len = (int)(n - 11);
 			return asprintf(&out, "%.*s/user@%.*s.service", (int)(c + n - path), path, id_len, c + 5) < 0
 				       ? NULL
@@ -304,6 +306,9 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 	_cleanup_free_ char *parent = ocirl__path_clean(path);
 	if (!parent)
 		return;
+	/* "/": the root of the caller's cgroup namespace, which has processes
+	 * (no controller for a child); "/..": outside it. Neither delegates. */
+	bool nowhere = strcmp(parent, "/") == 0 || strncmp(path, "/..", 3) == 0;
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent)
 		*slash = '\0';
@@ -313,7 +318,7 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 	if (asprintf(&pdir, "%s%s", cgroup_root, strcmp(parent, "/") == 0 ? "" : parent) < 0 ||
 	    !(procs = join(pdir, "cgroup.procs")) || !(subtree = join(pdir, "cgroup.subtree_control")))
 		return;
-	if (access(pdir, W_OK) == 0 && access(procs, W_OK) == 0) {
+	if (!nowhere && access(pdir, W_OK) == 0 && access(procs, W_OK) == 0) {
 		/* the controllers a child gets: what the parent may enable when
 		 * it can write its subtree_control, else what it has enabled */
 		ctx->cg_controllers = read_controllers(pdir, access(subtree, W_OK) == 0 ? "cgroup.controllers"
@@ -433,7 +438,13 @@ int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned 
 	ctx->cgroups = opts->cgroups;
 	if (opts->version >= 3) {
 		ctx->cgroup_manager = opts->cgroup_manager;
-		if (opts->container_id && !(ctx->container_id = strdup(opts->container_id))) {
+		const char *id = opts->container_id;
+		if (id && (!*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)) {
+			ocirl_context_free(ctx);
+			return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL,
+						"container id \"%s\" cannot name a cgroup (empty, \".\", \"..\" or with \"/\")", id);
+		}
+		if (id && !(ctx->container_id = strdup(id))) {
 			ocirl_context_free(ctx);
 			return ocirl__error_nomem(err);
 		}

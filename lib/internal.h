@@ -187,11 +187,43 @@ bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *
 /* Identity of the namespace file at path. */
 ocirl_ns_id ocirl__ns_id(const char *path);
 
+/* ---- JSON Pointers of a tree's nodes (lib/pointer.c) ---- */
+struct ocirl_node;
+typedef struct {
+	const struct ocirl_node *node;
+	char *ptr;
+} ocirl_ptrslot;
+typedef struct {
+	ocirl_ptrslot *slots;
+	size_t cap, n;
+} ocirl_ptrmap;
+/* Maps every node under root (root included) to its pointer ("" for the root). */
+int ocirl__ptrmap_build(ocirl_ptrmap *m, const struct ocirl_node *root);
+/* The pointer of n, or NULL when it is not in the tree the map was made from. */
+const char *ocirl__ptrmap_get(const ocirl_ptrmap *m, const struct ocirl_node *n);
+void ocirl__ptrmap_free(ocirl_ptrmap *m);
+/* Appends "/" and key (len bytes) with ~ and / escaped as ~0 and ~1. */
+void ocirl__pointer_append(ocirl_buf *b, const char *key, size_t len);
+
 /* ---- changes ---- */
 /* Adds a change made by the rule named rule (a string that outlives the
- * list: the rules' names are static). */
-int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, const char *where, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
+ * list: the rules' names are static). Its place for ocirl_changes_pointer():
+ * the node at, or its member key when key is not NULL; at is a node of the
+ * input (kind changed, removed) or of the output (added), looked up in the
+ * other when not found there. The message is "WHAT: WHY". */
+int ocirl__changes_vadd(ocirl_changes *changes, const char *rule, ocirl_change_kind kind,
+			const struct ocirl_node *at, const char *key, const char *where, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+/* Appends change i as one JSON object (no newline): {"rule", "change"
+ * (changed, removed, added), "pointer" (null when not asked for), "in"
+ * (input, output), "place", "what", "why"}. */
+void ocirl__changes_json(ocirl_buf *b, const ocirl_changes *changes, size_t i);
+/* Appends s as a JSON string, quoted and escaped. */
+void ocirl__json_put_string(ocirl_buf *b, const char *s, size_t n);
+/* Whether the list asks for pointers (ocirl_changes_want_pointers()). */
+bool ocirl__changes_wants_pointers(const ocirl_changes *changes);
+/* Sets the pointers of the changes from the maps of the input and the output. */
+int ocirl__changes_resolve(ocirl_changes *changes, const ocirl_ptrmap *in, const ocirl_ptrmap *out);
 
 /* ---- the rules' names (lib/rules/registry.c) ---- */
 /* The most rules a table may have (a context's skip set is 64 bits). */

@@ -741,6 +741,11 @@ static void put_string(ocirl_buf *b, const char *s, size_t n)
 	ocirl__buf_addc(b, '"');
 }
 
+void ocirl__json_put_string(ocirl_buf *b, const char *s, size_t n)
+{
+	put_string(b, s, n);
+}
+
 static void put_number(ocirl_buf *b, const ocirl_node *n)
 {
 	if (n->raw) /* as read */

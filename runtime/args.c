@@ -128,8 +128,10 @@ void rt_args_parse(rt_args *out, int argc, char *const argv[])
 			a.debug = bool_value(o.value);
 		else if (name_is(&o, "systemd-cgroup"))
 			a.systemd_cgroup = bool_value(o.value);
-		else if (name_is(&o, "cgroup-manager"))
+		else if (name_is(&o, "cgroup-manager")) {
 			a.systemd_cgroup = strcmp(o.value, "systemd") == 0;
+			a.cgroups_disabled = strcmp(o.value, "disabled") == 0;
+		}
 		else if (name_is(&o, "help") || name_is(&o, "h") || name_is(&o, "?") || name_is(&o, "usage") ||
 			 name_is(&o, "version") || name_is(&o, "v") || name_is(&o, "V")) {
 			a.global_info = true;

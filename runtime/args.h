@@ -21,6 +21,8 @@ typedef struct {
 	/* runc's --systemd-cgroup, or crun's --cgroup-manager=systemd: the
 	 * runtime's cgroup driver is systemd (the last such option counts) */
 	bool systemd_cgroup;
+	/* crun's --cgroup-manager=disabled: no cgroup, no limit */
+	bool cgroups_disabled;
 	/* --help, --version or their short forms before the subcommand. */
 	bool global_info;
 	bool version; /* that option is --version, -v or -V (else a help) */

@@ -121,6 +121,41 @@ static char *text_line(const char *level, const char *msg, const char *time)
 	return NULL;
 }
 
+/* One field more of a JSON line; false when out of memory. */
+static bool add_field(json_object *obj, const char *key, const char *value)
+{
+	json_object *v = value ? json_object_new_string(value) : NULL;
+	if (value && !v)
+		return false;
+	if (json_object_object_add(obj, key, v) != 0) {
+		json_object_put(v);
+		return false;
+	}
+	return true;
+}
+
+/* A change as a JSON log line: level, msg and time as runc writes them, and
+ * the fields of oci-rootless --explain=json, all keys sorted as logrus
+ * sorts them. */
+static char *json_change_line(const char *level, const char *msg, const char *time, const ocirl_changes *ch, size_t i)
+{
+	json_object *obj = json_object_new_object();
+	char *line = NULL;
+	const char *pointer = ocirl_changes_pointer(ch, i);
+	if (obj && add_field(obj, "change", ocirl_change_kind_name(ocirl_changes_kind(ch, i))) &&
+	    add_field(obj, "in", pointer ? (ocirl_changes_in_output(ch, i) ? "output" : "input") : NULL) &&
+	    add_field(obj, "level", level) && add_field(obj, "msg", msg) &&
+	    add_field(obj, "place", ocirl_changes_where(ch, i)) && add_field(obj, "pointer", pointer) &&
+	    add_field(obj, "rule", ocirl_changes_rule(ch, i)) && add_field(obj, "time", time) &&
+	    add_field(obj, "what", ocirl_changes_what(ch, i)) && add_field(obj, "why", ocirl_changes_why(ch, i))) {
+		const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (s && asprintf(&line, "%s\n", s) < 0)
+			line = NULL;
+	}
+	json_object_put(obj);
+	return line;
+}
+
 static char *json_line(const char *level, const char *msg, const char *time)
 {
 	/* logrus's JSONFormatter: the keys sorted, as encoding/json writes a map. */
@@ -169,12 +204,14 @@ static void write_all(int fd, const char *s, size_t len)
 	}
 }
 
-/* Appends one line to the log file, in one write. */
-static void log_file_line(const rt_log *log, const char *level, const char *msg)
+/* Appends one line to the log file, in one write; with a change's fields
+ * when ch is not NULL and the format is json. */
+static void log_file_line(const rt_log *log, const char *level, const char *msg, const ocirl_changes *ch, size_t i)
 {
 	char time[32];
 	rt_log_time(time, sizeof(time));
-	char *line = rt_log_format_line(log->json, level, msg, time);
+	char *line = log->json && ch ? json_change_line(level, msg, time, ch, i)
+				     : rt_log_format_line(log->json, level, msg, time);
 	if (!line)
 		return;
 	int fd = open(log->file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
@@ -217,7 +254,7 @@ void rt_log_error(const rt_log *log, const char *fmt, ...)
 		return;
 	}
 	if (log->file)
-		log_file_line(log, "error", msg);
+		log_file_line(log, "error", msg, NULL, 0);
 	stderr_line(msg);
 	free(msg);
 }
@@ -235,6 +272,26 @@ void rt_log_debug(const rt_log *log, const char *fmt, ...)
 	if (log->env_debug || !log->file)
 		stderr_line(msg);
 	if (log->debug && log->file)
-		log_file_line(log, "debug", msg);
+		log_file_line(log, "debug", msg, NULL, 0);
+	free(msg);
+}
+
+bool rt_log_wants_fields(const rt_log *log)
+{
+	return log->debug && log->file && log->json;
+}
+
+void rt_log_debug_change(const rt_log *log, const ocirl_changes *ch, size_t i)
+{
+	if (!log->env_debug && !log->debug)
+		return;
+	char *msg = NULL;
+	if (asprintf(&msg, "%s: %s: %s [%s]", program, ocirl_changes_where(ch, i), ocirl_changes_message(ch, i),
+		     ocirl_changes_rule(ch, i)) < 0)
+		return;
+	if (log->env_debug || !log->file)
+		stderr_line(msg);
+	if (log->debug && log->file)
+		log_file_line(log, "debug", msg, ch, i);
 	free(msg);
 }

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "oci-rootless.h"
+
 typedef struct {
 	const char *file; /* --log FILE, or NULL: no log file */
 	bool json;        /* --log-format json, else text */
@@ -32,6 +34,14 @@ __attribute__((format(printf, 2, 3))) void rt_log_debug(const rt_log *log, const
 /* The time as RFC 3339 with the local offset ("2024-05-01T12:00:00+02:00",
  * "...Z" in UTC), as Go's time.RFC3339. buf needs 32 bytes. */
 void rt_log_time(char *buf, size_t size);
+
+/* Change i of ch as a debug note, as rt_log_debug() writes one; in a --log
+ * file with --log-format json, with the fields of oci-rootless
+ * --explain=json (change, in, place, pointer, rule, what, why) beside level,
+ * msg and time. */
+void rt_log_debug_change(const rt_log *log, const ocirl_changes *ch, size_t i);
+/* Whether the notes go to a JSON log file, which wants the changes' pointers. */
+bool rt_log_wants_fields(const rt_log *log);
 
 /* The line for msg in runc's log format, with a final newline: text is
  * time="..." level=LEVEL msg="..." (values quoted as Go's %q), json is

@@ -64,7 +64,8 @@ static int convert_config(const rt_log *log, const char *path, const rt_args *ar
 	const char *bundle = args->bundle;
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	opts.mode = mode;
-	opts.cgroups = cgroups;
+	/* crun --cgroup-manager=disabled applies no limit: auto keeps none */
+	opts.cgroups = cgroups == OCIRL_CGROUPS_AUTO && args->cgroups_disabled ? OCIRL_CGROUPS_DROP : cgroups;
 	/* the runtime's own cgroup driver, and the container's id for the
 	 * cgroup cgroupfs gets when the config names none (as runc names it) */
 	opts.cgroup_manager = args->systemd_cgroup ? OCIRL_CGROUP_MANAGER_SYSTEMD : OCIRL_CGROUP_MANAGER_CGROUPFS;
@@ -84,6 +85,8 @@ static int convert_config(const rt_log *log, const char *path, const rt_args *ar
 		rt_log_error(log, "out of memory");
 		return -1;
 	}
+	if (rt_log_wants_fields(log))
+		ocirl_changes_want_pointers(changes);
 	if (rt_bundle_config_read(&data, &len, &where, path, bundle, in_bundle, MAX_CONFIG_SIZE, &msg) < 0) {
 		rt_log_error(log, "cannot make %s rootless: %s", path, msg ? msg : "out of memory");
 		goto done;
@@ -92,8 +95,7 @@ static int convert_config(const rt_log *log, const char *path, const rt_args *ar
 		goto fail;
 	*n_changes = ocirl_changes_count(changes);
 	for (size_t i = 0; i < *n_changes; i++)
-		rt_log_debug(log, "%s: %s [%s]", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
-			     ocirl_changes_rule(changes, i));
+		rt_log_debug_change(log, changes, i);
 	/* An already converted config is not rewritten at all. */
 	if (*n_changes > 0 && rt_bundle_config_replace(&where, out, out_len, &msg) < 0) {
 		rt_log_error(log, "cannot make %s rootless: %s", path, msg ? msg : "out of memory");
@@ -196,7 +198,7 @@ int main(int argc, char **argv)
 		rt_log_debug(&log, "%s: bundle %s, config %s: %zu change%s, mode %s (%s), cgroups %s (%s) for the %s driver, %s%s (%s); runtime %s (%s)",
 			     command, args.bundle ? args.bundle : ".", config, n, n == 1 ? "" : "s",
 			     ocirl_mode_name(mode), mode_source, ocirl_cgroups_name(cgroups), cgroups_source,
-			     args.systemd_cgroup ? "systemd" : "cgroupfs",
+			     args.systemd_cgroup ? "systemd" : args.cgroups_disabled ? "disabled (so drop)" : "cgroupfs",
 			     skip.names[0] ? "skipping " : "no rule skipped", skipped, skip_source,
 			     runtime, runtime_source);
 	} else {

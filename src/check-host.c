@@ -12,6 +12,7 @@
  * exit status is 1 when there is a problem, else 0.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,7 +256,7 @@ static bool standard_submount(const char *point)
 	static const char *const ok[] = {
 		"/proc/sys/fs/binfmt_misc", "/sys/fs/cgroup", "/sys/kernel/debug", "/sys/kernel/tracing",
 		"/sys/kernel/security",	    "/sys/kernel/config", "/sys/fs/bpf", "/sys/fs/fuse/connections",
-		"/sys/fs/pstore",	    "/sys/firmware/efi/efivars",
+		"/sys/fs/pstore",	    "/sys/firmware/efi/efivars", "/sys/fs/selinux", "/proc/fs/nfsd",
 	};
 	for (size_t i = 0; i < OCIRL__N(ok); i++)
 		if (ocirl__path_is_under(point, ok[i]))
@@ -313,23 +314,32 @@ static char *program_version(const char *path)
 		return NULL;
 	}
 	if (pid == 0) {
+		/* its stdout to us, nothing in, its errors nowhere, 5 s at most */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		dup2(fds[1], STDOUT_FILENO);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
 		close(fds[0]);
 		close(fds[1]);
+		alarm(5);
 		execl(path, path, "--version", (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
-	char buf[256];
+	char buf[256], sink[512];
 	size_t len = 0;
 	ssize_t r;
-	while (len < sizeof(buf) - 1 && (r = read(fds[0], buf + len, sizeof(buf) - 1 - len)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	/* to the end (a runtime killed by SIGPIPE would look broken), keeping the start */
+	for (;;) {
+		char *to = len < sizeof(buf) - 1 ? buf + len : sink;
+		size_t room = len < sizeof(buf) - 1 ? sizeof(buf) - 1 - len : sizeof(sink);
+		r = read(fds[0], to, room);
+		if (r == 0 || (r < 0 && errno != EINTR))
 			break;
-		}
-		len += (size_t)r;
+		if (r > 0 && to == buf + len)
+			len += (size_t)r;
 	}
 	close(fds[0]);
 	int status;
@@ -368,6 +378,10 @@ static void check_runtime_dir(checker *c, uint32_t uid)
 		finding(c, FINDING_WARNING, "XDG_RUNTIME_DIR", fix,
 			"not set: a rootless runc or crun keeps its state in /run/runc or /run/crun (mkdir: permission "
 			"denied)");
+		return;
+	}
+	if (dir[0] != '/') {
+		finding(c, FINDING_WARNING, "XDG_RUNTIME_DIR", fix, "%s is not an absolute path", dir);
 		return;
 	}
 	_cleanup_free_ char *full = under_root(c, dir);

@@ -49,7 +49,12 @@ static void usage(FILE *f)
 		"                      that needs no change is left untouched\n"
 		"      --check         write nothing; exit 0 if the config needs no change, 1 if\n"
 		"                      it does, listing the changes on stderr\n"
-		"      --explain       list each change and its reason on stderr\n"
+		"      --explain       list each change and its reason on stderr:\n"
+		"                      PLACE: WHAT: WHY [RULE]\n"
+		"      --explain=json  the same as one JSON object a line: {\"rule\", \"change\"\n"
+		"                      (changed, removed, added), \"pointer\" (RFC 6901, into the\n"
+		"                      input, or the output for what was added), \"in\" (input,\n"
+		"                      output), \"place\", \"what\", \"why\"}\n"
 		"      --compact       write one line (default: as the input, one line or\n"
 		"                      indented with the input's indent unit)\n"
 		"      --pretty        write indented text, even for a one-line input\n"
@@ -274,7 +279,7 @@ int main(int argc, char **argv)
 		{ "subuid", required_argument, NULL, OPT_SUBUID },
 		{ "subgid", required_argument, NULL, OPT_SUBGID },
 		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "explain", optional_argument, NULL, OPT_EXPLAIN },
 		{ "compact", no_argument, NULL, OPT_COMPACT },
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "user", required_argument, NULL, OPT_USER },
@@ -296,7 +301,7 @@ int main(int argc, char **argv)
 	};
 	ocirl_options opts = OCIRL_OPTIONS_INIT;
 	const char *output = NULL;
-	bool in_place = false, check = false, explain = false, check_host_only = false;
+	bool in_place = false, check = false, explain = false, explain_json = false, check_host_only = false;
 	const char *host_root = NULL;
 	unsigned int flags = 0;
 	size_t max_size = DEFAULT_MAX_SIZE;
@@ -327,7 +332,13 @@ int main(int argc, char **argv)
 		case OPT_SUBUID: opts.subuid_path = optarg; break;
 		case OPT_SUBGID: opts.subgid_path = optarg; break;
 		case OPT_CHECK: check = true; break;
-		case OPT_EXPLAIN: explain = true; break;
+		case OPT_EXPLAIN:
+			explain = true;
+			if (optarg && strcmp(optarg, "json") == 0)
+				explain_json = true;
+			else if (optarg && strcmp(optarg, "text") != 0)
+				return usage_error("--explain=%s: unknown format (text or json)", optarg);
+			break;
 		case OPT_COMPACT: flags = (flags & ~(unsigned)OCIRL_CONVERT_PRETTY) | OCIRL_CONVERT_COMPACT; break;
 		case OPT_PRETTY: flags = (flags & ~(unsigned)OCIRL_CONVERT_COMPACT) | OCIRL_CONVERT_PRETTY; break;
 		case OPT_USER: opts.user_name = optarg; break;
@@ -434,6 +445,8 @@ int main(int argc, char **argv)
 		free(path);
 		return fail(NULL);
 	}
+	if (explain_json)
+		ocirl_changes_want_pointers(changes);
 	char *out = NULL;
 	size_t out_len = 0;
 	r = ocirl_buffer_convert(&out, &out_len, changes, data, len, path, &opts, flags, &err);
@@ -443,12 +456,26 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	size_t n = ocirl_changes_count(changes);
-	if (explain || check)
+	if (explain_json) {
+		ocirl_buf b = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			ocirl__changes_json(&b, changes, i);
+			ocirl__buf_addc(&b, '\n');
+		}
+		if (b.failed) {
+			free(b.data);
+			code = fail(NULL);
+			goto done;
+		}
+		if (b.data)
+			fputs(b.data, stderr);
+		free(b.data);
+	} else if (explain || check)
 		for (size_t i = 0; i < n; i++)
 			fprintf(stderr, "%s: %s [%s]\n", ocirl_changes_where(changes, i), ocirl_changes_message(changes, i),
 				ocirl_changes_rule(changes, i));
 	if (check) {
-		if (n == 0 && explain)
+		if (n == 0 && explain && !explain_json)
 			fprintf(stderr, "%s: no change needed\n", path);
 		code = n ? EXIT_CHANGES : EXIT_OK;
 	} else if (in_place) {

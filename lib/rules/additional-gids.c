@@ -33,7 +33,7 @@ static int apply(ocirl_rule_env *e)
 			i++;
 			continue;
 		}
-		if (ocirl__rule_change(e, "process.user.additionalGids",
+		if (ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, ocirl__node_at(gids, i), NULL, "process.user.additionalGids",
 				       "dropped gid %" PRIu64 ": it is not mapped in the container (setgroups would fail "
 				       "with \"invalid argument\")",
 				       g) < 0)

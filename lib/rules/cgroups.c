@@ -24,6 +24,9 @@
  * Below linux.resources the rule takes every type as it comes: it only
  * removes members.
  */
+#include <time.h>
+#include <unistd.h>
+
 #include "rule.h"
 
 static const ocirl_field reads[] = {
@@ -42,6 +45,9 @@ static const char why_no_cgroup[] =
 static const char why_no_cgroup_path[] =
 	"a rootless runtime cannot create a cgroup at a given path without a delegated cgroup v2 subtree (runc: "
 	"\"mkdir /sys/fs/cgroup/...: permission denied\")";
+
+/* Messages name cgroup paths, which may be long. */
+#define WHY_MAX 8192
 
 static bool controller_in(const char *controllers, const char *name, size_t n)
 {
@@ -71,7 +77,7 @@ static bool unified_key_undelegated(const char *k, const void *controllers)
 static int filter_resources(ocirl_rule_env *e, ocirl_node *res, const char *controllers, const char *where_from)
 {
 	int r;
-	char why[512];
+	char why[WHY_MAX];
 	for (size_t i = 0; i < sizeof(resource_controllers) / sizeof(resource_controllers[0]); i++) {
 		const char *key = resource_controllers[i].key, *ctl = resource_controllers[i].controller;
 		if (ocirl__node_find(res, key) < 0)
@@ -115,37 +121,45 @@ static int drop_all(ocirl_rule_env *e, const char *why_res, const char *why_path
 	return 0;
 }
 
-/* "slice:prefix:name", the form the systemd driver takes. */
+/* "slice:prefix:name", the form the systemd driver takes: three parts, the
+ * slice empty (the runtime's default) or a unit name ending in ".slice"
+ * (runc refuses another: "invalid slice name"). */
 static bool systemd_form(const char *path)
 {
 	const char *a = strchr(path, ':');
-	return a && strchr(a + 1, ':') && !strchr(strchr(a + 1, ':') + 1, ':');
+	if (!a || !strchr(a + 1, ':') || strchr(strchr(a + 1, ':') + 1, ':'))
+		return false;
+	size_t n = (size_t)(a - path);
+	return n == 0 || (n > 6 && strncmp(a - 6, ".slice", 6) == 0 && !memchr(path, '/', n));
 }
 
 static int apply_systemd(ocirl_rule_env *e, const ocirl_context *ctx)
 {
-	char why[512];
+	char why[WHY_MAX];
+	int r;
 	if (!ctx->cg_manager) {
 		snprintf(why, sizeof(why),
 			 "the systemd driver of a rootless runtime puts the container in a scope of the user's systemd "
-			 "manager (user@UID.service), and the caller's cgroup%s%s is not one of a user's",
+			 "manager (user@UID.service), and none with a readable cgroup.controllers is above the "
+			 "caller's cgroup%s%s",
 			 ctx->cg_path ? " " : "", ctx->cg_path ? ctx->cg_path : "");
-		return ocirl__rule_drop(e, e->linux_, "resources", "linux.resources", why);
+		if ((r = ocirl__rule_drop(e, e->linux_, "resources", "linux.resources", why)) < 0)
+			return r;
+	} else {
+		ocirl_node *res = rule_get(e->linux_, "resources");
+		char from[WHY_MAX];
+		snprintf(from, sizeof(from), "the user's systemd manager %s", ctx->cg_manager);
+		if (res && (r = filter_resources(e, res, ctx->cg_manager_controllers, from)) < 0)
+			return r;
 	}
-	ocirl_node *res = rule_get(e->linux_, "resources");
-	char from[320];
-	snprintf(from, sizeof(from), "the user's systemd manager %s", ctx->cg_manager);
-	int r;
-	if (res && (r = filter_resources(e, res, ctx->cg_manager_controllers, from)) < 0)
-		return r;
 	const char *path = rule_get_str(e->linux_, "cgroupsPath");
 	if (!path || systemd_form(path))
 		return 0;
 	snprintf(why, sizeof(why),
-		 "the systemd driver takes only \"slice:prefix:name\" (runc: \"expected cgroupsPath to be of format "
+		 "the systemd driver takes only \"slice:prefix:name\", the slice empty or NAME.slice (runc: \"expected cgroupsPath to be of format "
 		 "\\\"slice:prefix:name\\\" for systemd cgroups\"); without one, runc and crun put the container in "
 		 "a scope of their own naming (runc-ID.scope, crun-ID.scope) under %s",
-		 ctx->cg_manager);
+		 ctx->cg_manager ? ctx->cg_manager : "the user's manager");
 	return ocirl__rule_drop(e, e->linux_, "cgroupsPath", "linux.cgroupsPath", why);
 }
 
@@ -156,8 +170,12 @@ static char *cgroup_name(const ocirl_context *ctx)
 		return strdup(ctx->container_id);
 	unsigned char rnd[8];
 	char *out = NULL;
-	if (ocirl__random(rnd, sizeof(rnd)) < 0)
-		return NULL;
+	if (ocirl__random(rnd, sizeof(rnd)) < 0) {
+		/* no getrandom() (an old kernel, a seccomp filter): the pid and the time */
+		uint64_t v = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
+		for (int i = 0; i < 8; i++)
+			rnd[i] = (unsigned char)(v >> (8 * i));
+	}
 	return asprintf(&out, "oci-rootless-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
 			rnd[5], rnd[6], rnd[7]) < 0
 		       ? NULL
@@ -188,7 +206,7 @@ static int apply_cgroupfs(ocirl_rule_env *e, const ocirl_context *ctx)
 		return drop_all(e, why_no_cgroup, why_no_cgroup_path);
 	ocirl_node *linux_ = e->linux_;
 	ocirl_node *res = rule_get(linux_, "resources");
-	char from[320];
+	char from[WHY_MAX];
 	snprintf(from, sizeof(from), "the cgroup %s, the parent of the caller's", ctx->cg_parent);
 	int r;
 	if (res && (r = filter_resources(e, res, ctx->cg_controllers, from)) < 0)
@@ -203,7 +221,13 @@ static int apply_cgroupfs(ocirl_rule_env *e, const ocirl_context *ctx)
 	    !ocirl__path_is_under(clean, ctx->cg_path))
 		return 0; /* already there */
 	_cleanup_free_ char *want = NULL, *name = NULL;
-	if (path && *path && strcmp(path, "/") != 0)
+	if (path && path[0] == '/' && ocirl__path_is_under(clean, ctx->cg_parent)) {
+		/* the parent itself, or in the caller's own cgroup: what lies
+		 * below the caller's cgroup, moved beside it (else the id) */
+		size_t c = strlen(ctx->cg_path);
+		if (ocirl__path_is_under(clean, ctx->cg_path) && clean[c] == '/')
+			want = under_parent(ctx->cg_parent, clean + c + 1);
+	} else if (path && *path && strcmp(path, "/") != 0)
 		want = under_parent(ctx->cg_parent, path);
 	if (want && (strcmp(want, ctx->cg_parent) == 0 || !ocirl__path_is_under(want, ctx->cg_parent) ||
 		     ocirl__path_is_under(want, ctx->cg_path))) {
@@ -218,9 +242,10 @@ static int apply_cgroupfs(ocirl_rule_env *e, const ocirl_context *ctx)
 	if (!v || ocirl__node_set(e->tree, linux_, "cgroupsPath", v) < 0)
 		return rule_nomem(e);
 	if (path)
-		return ocirl__rule_change(e, "linux.cgroupsPath", "\"%s\" replaced by \"%s\": " WHY_CGROUPFS, path, want,
+		return ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, linux_, "cgroupsPath", "linux.cgroupsPath",
+					  "\"%s\" replaced by \"%s\": " WHY_CGROUPFS, path, want,
 					  ctx->cg_parent, ctx->cg_path);
-	return ocirl__rule_change(e, "linux.cgroupsPath", "added \"%s\": " WHY_CGROUPFS, want, ctx->cg_parent, ctx->cg_path);
+	return ocirl__rule_change(e, OCIRL_CHANGE_ADDED, linux_, "cgroupsPath", "linux.cgroupsPath", "added \"%s\": " WHY_CGROUPFS, want, ctx->cg_parent, ctx->cg_path);
 }
 
 static int apply(ocirl_rule_env *e)

@@ -372,10 +372,24 @@ int ocirl__tree_convert(ocirl_changes *changes, ocirl_tree *t, ocirl_node *confi
 		if ((active & ((uint64_t)1 << i)) && e.rule->check && (r = e.rule->check(&e)) < 0)
 			return r;
 	}
+	/* the places of the changes as JSON Pointers, when asked: the input's
+	 * nodes before the rules run, the output's after */
+	bool pointers = ocirl__changes_wants_pointers(changes);
+	ocirl_ptrmap in = { 0 }, out = { 0 };
+	if (pointers && ocirl__ptrmap_build(&in, config) < 0) {
+		ocirl__ptrmap_free(&in);
+		return ocirl__error_nomem(err);
+	}
 	for (size_t i = 0; i < ocirl__rules_n; i++) {
 		e.rule = ocirl__rules[i];
-		if ((active & ((uint64_t)1 << i)) && (r = e.rule->apply(&e)) < 0)
+		if ((active & ((uint64_t)1 << i)) && (r = e.rule->apply(&e)) < 0) {
+			ocirl__ptrmap_free(&in);
 			return r;
+		}
 	}
-	return 0;
+	if (pointers && (ocirl__ptrmap_build(&out, config) < 0 || ocirl__changes_resolve(changes, &in, &out) < 0))
+		r = ocirl__error_nomem(err);
+	ocirl__ptrmap_free(&in);
+	ocirl__ptrmap_free(&out);
+	return r < 0 ? r : 0;
 }

@@ -62,7 +62,7 @@ static int set_mappings(ocirl_rule_env *e, const char *key, const ocirl_id_mappi
 	snprintf(where, sizeof(where), "linux.%s", key);
 	ocirl_buf list = { 0 }; /* up to OCIRL_MAX_MAPPINGS entries */
 	ocirl__mappings_format(&list, m, n);
-	int r = ocirl__rule_change(e, where, "set to %s (container:host:size): %s", list.failed || !list.data ? "?" : list.data,
+	int r = ocirl__rule_change(e, old ? OCIRL_CHANGE_CHANGED : OCIRL_CHANGE_ADDED, linux_, key, where, "set to %s (container:host:size): %s", list.failed || !list.data ? "?" : list.data,
 				   mode_reason(e->maps->mode, gid));
 	free(list.data);
 	return r;
@@ -79,7 +79,7 @@ static int apply(ocirl_rule_env *e)
 		char where[32];
 		snprintf(where, sizeof(where), "linux.%s", keys[i]);
 		if (ocirl__node_del(e->linux_, keys[i]) &&
-		    ocirl__rule_change(e, where, "removed: in mode inherit no user namespace is created, so there is "
+		    ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, e->linux_, keys[i], where, "removed: in mode inherit no user namespace is created, so there is "
 						 "nothing to map") < 0)
 			return -ENOMEM;
 	}

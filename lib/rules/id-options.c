@@ -28,7 +28,7 @@ static int apply(ocirl_rule_env *e)
 				j++;
 				continue;
 			}
-			if (ocirl__rule_change(e, rule_get_str(m, "destination"),
+			if (ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, ocirl__node_at(opts, j), NULL, rule_get_str(m, "destination"),
 					       "dropped option %s: %s %" PRIu64 " is not mapped in the container", opt,
 					       is_uid ? "uid" : "gid", id) < 0)
 				return -ENOMEM;

@@ -58,13 +58,13 @@ static int apply(ocirl_rule_env *e)
 				if (kept.failed || dropped.failed)
 					r = rule_nomem(e);
 				else if (!kept.len)
-					r = ocirl__rule_change(e, rule_get_str(m, "destination"),
-							       "removed option \"%s\": %s not mapped in the container, and a "
+					r = ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, ocirl__node_at(opts, j), NULL,
+							       rule_get_str(m, "destination"), "removed option \"%s\": %s not mapped in the container, and a "
 							       "runtime hands the kernel each comma-separated part as an option",
 							       opt, dropped.data);
 				else
-					r = ocirl__rule_change(e, rule_get_str(m, "destination"),
-							       "option \"%s\" became \"%s\": %s not mapped in the container, "
+					r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, ocirl__node_at(opts, j), NULL,
+							       rule_get_str(m, "destination"), "option \"%s\" became \"%s\": %s not mapped in the container, "
 							       "and a runtime hands the kernel each comma-separated part as an "
 							       "option",
 							       opt, kept.data, dropped.data);

@@ -50,6 +50,8 @@ static int fix_mount(ocirl_rule_env *e, ocirl_node *m, const struct statvfs *sv,
 {
 	const char *dest = rule_get_str(m, "destination");
 	ocirl_node *opts = rule_get(m, "options");
+	/* the place of the changes: m's options, made here when it had none */
+	ocirl_change_kind kind = opts ? OCIRL_CHANGE_CHANGED : OCIRL_CHANGE_ADDED;
 	for (size_t k = 0; k < N_OF(locked); k++) {
 		if (!(sv->f_flag & locked[k].flag) || ocirl__rule_options_have(opts, locked[k].opt))
 			continue;
@@ -60,7 +62,7 @@ static int fix_mount(ocirl_rule_env *e, ocirl_node *m, const struct statvfs *sv,
 		}
 		bool removed = ocirl__rule_options_remove(opts, locked[k].contrary);
 		if (add_option(e, opts, locked[k].opt) < 0 ||
-		    ocirl__rule_change(e, dest,
+		    ocirl__rule_change(e, kind, m, "options", dest,
 				       "added option %s%s%s: the source %s lies on a %s mount, a flag a user namespace "
 				       "cannot clear on remount",
 				       locked[k].opt, removed ? " in place of " : "", removed ? locked[k].contrary : "",
@@ -69,7 +71,7 @@ static int fix_mount(ocirl_rule_env *e, ocirl_node *m, const struct statvfs *sv,
 	}
 	/* nodiratime is locked with the atime mode: asked for on a source without it, it fails the remount */
 	if (!(sv->f_flag & ST_NODIRATIME) && ocirl__rule_options_remove(opts, "nodiratime") &&
-	    ocirl__rule_change(e, dest,
+	    ocirl__rule_change(e, kind, m, "options", dest,
 			       "removed option nodiratime: the source %s lies on a mount without it, and a user "
 			       "namespace cannot change the atime flags on remount",
 			       source) < 0)
@@ -89,7 +91,7 @@ static int fix_mount(ocirl_rule_env *e, ocirl_node *m, const struct statvfs *sv,
 			ocirl__rule_options_remove(opts, atime_opts[k]);
 	if (!have && add_option(e, opts, want) < 0)
 		return -ENOMEM;
-	return ocirl__rule_change(e, dest,
+	return ocirl__rule_change(e, kind, m, "options", dest,
 				  "set the atime mode to %s: the source %s lies on a %s mount, and a user namespace cannot "
 				  "change the atime mode on remount",
 				  want, source, want);

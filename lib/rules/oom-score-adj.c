@@ -24,7 +24,7 @@ static int apply(ocirl_rule_env *e)
 		return 0;
 	if (ocirl__node_set(e->tree, process, "oomScoreAdj", ocirl__node_new_int(e->tree, caller)) < 0)
 		return rule_nomem(e);
-	return ocirl__rule_change(e, "process.oomScoreAdj",
+	return ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, process, "oomScoreAdj", "process.oomScoreAdj",
 				  "raised from %" PRId64 " to %d, the caller's own: lowering it needs CAP_SYS_RESOURCE "
 				  "outside any user namespace (runc: \"failed to update /proc/self/oom_score_adj: "
 				  "Permission denied\")",

@@ -69,7 +69,7 @@ static int apply(ocirl_rule_env *e)
 	char value[64];
 	snprintf(value, sizeof(value), "%" PRIu64 " %" PRIu64, nlo, nhi);
 	/* explain first: replacing the value frees the old string */
-	if (ocirl__rule_change(e, "linux.sysctl." KEY,
+	if (ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, sysctl, KEY, "linux.sysctl." KEY,
 			       "narrowed from \"%s\" to \"%s\", the lowest and highest gids mapped in it: the kernel wants "
 			       "both ends mapped",
 			       range, value) < 0)

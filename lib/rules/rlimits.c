@@ -61,7 +61,7 @@ static int apply(ocirl_rule_env *e)
 		if ((new_hard != hard && ocirl__node_set(t, rl, "hard", ocirl__node_new_uint(t, new_hard)) < 0) ||
 		    (new_soft != soft && ocirl__node_set(t, rl, "soft", ocirl__node_new_uint(t, new_soft)) < 0))
 			return rule_nomem(e);
-		if (ocirl__rule_change(e, where,
+		if (ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, rl, NULL, where,
 				       "%s lowered to %s: the caller's hard limit is %s, and raising a hard limit needs "
 				       "CAP_SYS_RESOURCE outside any user namespace (runc: \"error setting rlimit type N: "
 				       "operation not permitted\")",

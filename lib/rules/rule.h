@@ -149,9 +149,16 @@ static inline int rule_nomem(const ocirl_rule_env *e)
 	return ocirl__error_nomem(e->err);
 }
 
-/* Adds a change made by the running rule; -ENOMEM (with *e->err set) or 0. */
-int ocirl__rule_change(ocirl_rule_env *e, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Adds a change made by the running rule; -ENOMEM (with *e->err set) or 0.
+ * kind and its place, for ocirl_changes_pointer(): the node at, or its
+ * member key (key not NULL). For OCIRL_CHANGE_CHANGED and _REMOVED at is a
+ * node of the input (the object a removed member was in, the array a
+ * removed item was in with key NULL: pass the item itself); for _ADDED, a
+ * node of the output (the added item, or the object with the added key).
+ * where is the place for people ("linux.resources", "/dev/pts"), fmt the
+ * message, "WHAT: WHY". */
+int ocirl__rule_change(ocirl_rule_env *e, ocirl_change_kind kind, const ocirl_node *at, const char *key,
+		       const char *where, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* config.linux, created when missing or null (and explained as the running
  * rule's change): the namespaces and mappings go there. NULL when out of

@@ -6,11 +6,12 @@
 
 #include "rule.h"
 
-int ocirl__rule_change(ocirl_rule_env *e, const char *where, const char *fmt, ...)
+int ocirl__rule_change(ocirl_rule_env *e, ocirl_change_kind kind, const ocirl_node *at, const char *key,
+		       const char *where, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = ocirl__changes_vadd(e->changes, e->rule->name, where, fmt, ap);
+	int r = ocirl__changes_vadd(e->changes, e->rule->name, kind, at, key, where, fmt, ap);
 	va_end(ap);
 	return r < 0 ? rule_nomem(e) : 0;
 }
@@ -25,8 +26,8 @@ ocirl_node *ocirl__rule_linux(ocirl_rule_env *e)
 		rule_nomem(e);
 		return NULL;
 	}
-	if (ocirl__rule_change(e, "linux", "created (it was %s): the namespaces and id mappings go there",
-			       was_null ? "null" : "missing") < 0)
+	if (ocirl__rule_change(e, OCIRL_CHANGE_ADDED, e->config, "linux", "linux",
+			       "created (it was %s): the namespaces and id mappings go there", was_null ? "null" : "missing") < 0)
 		return NULL;
 	return e->linux_ = linux_;
 }
@@ -67,7 +68,7 @@ int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const 
 {
 	if (!ocirl__node_del(obj, key))
 		return 0;
-	return ocirl__rule_change(e, where, "removed: %s", why);
+	return ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, obj, key, where, "removed: %s", why);
 }
 
 int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const char *, const void *),
@@ -81,7 +82,7 @@ int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const
 		}
 		char where[300];
 		snprintf(where, sizeof(where), "%s.%s", prefix, k);
-		if (ocirl__rule_change(e, where, "removed: %s", why) < 0)
+		if (ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, obj, k, where, "removed: %s", why) < 0)
 			return -ENOMEM;
 		memmove(&obj->obj.m[i], &obj->obj.m[i + 1], (obj->obj.n - i - 1) * sizeof(ocirl_member));
 		obj->obj.n--;
@@ -186,6 +187,7 @@ int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *
 			i++;
 			continue;
 		}
+		ocirl_node *old = ocirl__node_at(mounts, i);
 		if (bind) {
 			ocirl_node *b = ocirl__rule_bind_mount(e->tree, dest, "bind", opts, sizeof(opts) / sizeof(opts[0]));
 			if (!b || ocirl__rule_keep_restrictive(e->tree, rule_get(b, "options"),
@@ -201,7 +203,7 @@ int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *
 			if (kept.len)
 				ocirl__buf_adds(&kept, ")");
 			int r = kept.failed ? rule_nomem(e)
-					    : ocirl__rule_change(e, dest,
+					    : ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, old, NULL, dest,
 								 "replaced the %s mount by a recursive bind of the host's %s%s: %s",
 								 type, dest, kept.len ? kept.data : "", why);
 			free(kept.data);
@@ -209,7 +211,7 @@ int ocirl__rule_replace_mounts(ocirl_rule_env *e, const char *dest, const char *
 				return r;
 		} else {
 			ocirl__node_remove_at(mounts, i);
-			if (ocirl__rule_change(e, dest, "removed the %s mount: %s", type, why) < 0)
+			if (ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, old, NULL, dest, "removed the %s mount: %s", type, why) < 0)
 				return -ENOMEM;
 		}
 	}

@@ -126,9 +126,10 @@ static int apply(ocirl_rule_env *e)
 		if (!dest)
 			return rule_nomem(e);
 		int r = strcmp(dest, "/sys") == 0
-				? ocirl__rule_change(e, rule_get_str(m, "destination"), "removed this %s mount: %s",
+				? ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, m, NULL, rule_get_str(m, "destination"),
+						     "removed this %s mount: %s",
 						     type ? type : "untyped", reason)
-				: ocirl__rule_change(e, rule_get_str(m, "destination"),
+				: ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, m, NULL, rule_get_str(m, "destination"),
 						     "removed this %s mount under /sys: the host's /sys is bound in place of "
 						     "the container's, recursively, with the host's own mounts under it",
 						     type ? type : "untyped");
@@ -145,7 +146,7 @@ static int apply(ocirl_rule_env *e)
 		if (kept.len)
 			ocirl__buf_adds(&kept, " of the mount at /sys");
 		r = kept.failed ? rule_nomem(e)
-				: ocirl__rule_change(e, "/sys",
+				: ocirl__rule_change(e, OCIRL_CHANGE_ADDED, bind, NULL, "/sys",
 						     "added a recursive bind of the host's /sys, read-only at its top (rbind, "
 						     "nosuid, noexec, nodev, ro%s; the host's mounts under it keep their own "
 						     "flags): %s",
@@ -153,7 +154,8 @@ static int apply(ocirl_rule_env *e)
 		free(kept.data);
 	}
 	else if (moved)
-		r = ocirl__rule_change(e, "/sys", "moved the bind of the host's /sys to the end of mounts");
+		r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, bind, NULL, "/sys",
+				       "moved the bind of the host's /sys to the end of mounts");
 	if (r < 0)
 		return r;
 	if (ocirl__node_set(t, e->config, "mounts", mounts) < 0)

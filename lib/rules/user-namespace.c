@@ -47,7 +47,7 @@ static int remove_user_namespaces(ocirl_rule_env *e)
 	}
 	if (!users)
 		return 0;
-	return ocirl__rule_change(e, "linux.namespaces",
+	return ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, old, NULL, "linux.namespaces",
 				  "removed the user namespace: in mode inherit the container stays in the caller's own "
 				  "user namespace");
 }
@@ -92,12 +92,13 @@ static int apply(ocirl_rule_env *e)
 	if (ocirl__node_set(t, linux_, "namespaces", nss) < 0)
 		return rule_nomem(e);
 	if (users == 0)
-		return ocirl__rule_change(e, "linux.namespaces",
+		return ocirl__rule_change(e, OCIRL_CHANGE_ADDED, user, NULL, "linux.namespaces",
 					  "added {\"type\": \"user\"}: a rootless container needs a user namespace of its "
 					  "own, in which its ids are mapped");
 	if (users == 1)
-		return ocirl__rule_change(e, "linux.namespaces", "moved the user namespace to the end");
-	return ocirl__rule_change(e, "linux.namespaces",
+		return ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, user, NULL, "linux.namespaces",
+					  "moved the user namespace to the end");
+	return ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, old, NULL, "linux.namespaces",
 				  "kept the first of %zu user namespace entries, at the end, and removed the others: a "
 				  "container has one user namespace",
 				  users);

@@ -172,6 +172,21 @@ for c in $cases; do
 	fi
 	if $good; then ok "$name: idempotent"; else not_ok "$name: idempotent"; fi
 
+	# --explain=json says the same, each place a JSON Pointer that resolves.
+	: >"$tmp/why"
+	good=true
+	# shellcheck disable=SC2086
+	(set -f; exec "$OCI_ROOTLESS" $args --explain=json "$input") >"$tmp/outj" 2>"$tmp/errj" </dev/null
+	rc=$?
+	[ "$rc" = 0 ] || { echo "--explain=json: exit code $rc" >>"$tmp/why"; good=false; }
+	same "--explain=json's stdout" "$c/expected.json" "$tmp/outj" || good=false
+	text=$c/expected.stderr
+	[ -f "$text" ] || { : >"$tmp/noexplain"; text=$tmp/noexplain; }
+	jq -n -r --slurpfile in "$input" --slurpfile out "$c/expected.json" --slurpfile ch "$tmp/errj" \
+		--rawfile text "$text" -f explain-json.jq >>"$tmp/why" 2>&1 </dev/null || good=false
+	[ -s "$tmp/why" ] && good=false
+	if $good; then ok "$name: --explain=json"; else not_ok "$name: --explain=json"; fi
+
 	# The output never widens the input, but where a rule that made a change says why.
 	if [ -z "$OCI_ROOTLESS_WIDEN" ]; then
 		ok "$name: never widens # SKIP OCI_ROOTLESS_WIDEN is not set"

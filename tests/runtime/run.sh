@@ -712,18 +712,25 @@ wrap -- --debug --log "$T/conv/d.log" --log-format json create --bundle "$B" ctr
 [ -s "$T/err" ] && fail "--debug --log: stderr is not empty (clients read it): $(head -3 "$T/err")"
 jq -e --arg b "$B" 'select(.level == "debug") | .msg | contains("bundle " + $b)' "$T/conv/d.log" > /dev/null 2>&1 \
     || fail "--debug --log: no debug line naming the bundle in the log: $(head -c 300 "$T/conv/d.log")"
-report "--debug: the note on stderr, or in the --log file at level debug (where runc writes its own), never mixed into stdout"
+# each change's line: runc's three fields and those of oci-rootless --explain=json
+jq -s -e 'map(select(.level == "debug" and .rule == "id-mappings" and .pointer == "/linux/uidMappings" and .change == "added"
+    and .in == "output" and .place == "linux.uidMappings" and (.what | startswith("set to ")) and (.why | length > 0)
+    and (.msg | startswith("oci-rootless-runtime: linux.uidMappings: set to ")) and (.time | length > 0))) | length == 1' \
+    "$T/conv/d.log" > /dev/null 2>&1 \
+    || fail "--log-format json: no change line with rule, change, pointer, in, place, what, why: $(grep -m1 id-mappings "$T/conv/d.log")"
+report "--debug: the note on stderr, or in the --log file at level debug (where runc writes its own), never mixed into stdout; in JSON, each change with the fields of --explain=json"
 
 # the runtime's cgroup driver, from its own options
 for args in "--debug create --bundle $B ctr1:cgroupfs" "--systemd-cgroup --debug create --bundle $B ctr1:systemd" \
     "--debug --cgroup-manager=systemd create --bundle $B ctr1:systemd" "--cgroup-manager systemd --debug create --bundle $B ctr1:systemd" \
-    "--systemd-cgroup=false --debug create --bundle $B ctr1:cgroupfs" "--cgroup-manager=cgroupfs --debug create --bundle $B ctr1:cgroupfs"; do
+    "--systemd-cgroup=false --debug create --bundle $B ctr1:cgroupfs" "--cgroup-manager=cgroupfs --debug create --bundle $B ctr1:cgroupfs" \
+    "--cgroup-manager=disabled --debug create --bundle $B ctr1:disabled (so drop)"; do
     fresh
     # shellcheck disable=SC2086 # the arguments are split on purpose
     wrap -- ${args%:*}
     grep -Fq "for the ${args##*:} driver" "$T/err" || fail "${args%:*}: the note does not name the ${args##*:} driver: $(grep -F 'create:' "$T/err")"
 done
-report "the cgroup driver is the runtime's own: runc --systemd-cgroup and crun --cgroup-manager=systemd mean systemd, else cgroupfs"
+report "the cgroup driver is the runtime's own: runc --systemd-cgroup and crun --cgroup-manager=systemd mean systemd, crun's disabled drops the limits, else cgroupfs"
 
 # ================================================================ 2. real runtimes
 real_skip() { for rt in $RUNTIMES; do for ctx in unshare rootlesskit; do skip "$rt, $ctx: real runtime cases" "$1"; done; done; }

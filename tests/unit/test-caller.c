@@ -140,6 +140,36 @@ int main(void)
 	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_manager && !ctx->cg_delegated && ctx->cg_v2,
 	   "a system service: no user manager, and its parent (without cgroup.procs here) is not delegated");
 	ocirl_context_free(ctx);
+	/* the root of a cgroup namespace: it has processes, so nothing is delegated below it */
+	put("cg/cgroup.controllers", "memory\n");
+	put("cg/cgroup.procs", "");
+	put("proc/cgroup", "0::/\n");
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && ctx->cg_v2 && !ctx->cg_delegated && !ctx->cg_manager,
+	   "the root of a cgroup namespace (0::/): cgroup v2, not delegated");
+	ocirl_context_free(ctx);
+	/* user-N.slice without a number names no manager */
+	dir("cg/user.slice/user-x.slice");
+	dir("cg/user.slice/user-x.slice/s.scope");
+	put("cg/user.slice/user-x.slice/s.scope/cgroup.controllers", "memory\n");
+	put("proc/cgroup", "0::/user.slice/user-x.slice/s.scope\n");
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && ctx->cg_v2 && !ctx->cg_manager,
+	   "user-x.slice (no uid): no user manager");
+	ocirl_context_free(ctx);
+	/* a container id that cannot name a cgroup is refused */
+	static const char *const bad_ids[] = { "", ".", "..", "a/b", "../x" };
+	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		o.container_id = bad_ids[i];
+		ctx = NULL;
+		ocirl_error_free(err);
+		err = NULL;
+		ok(ocirl_context_new(&ctx, &o, &err) < 0 && err && err->kind == OCIRL_ERROR_USAGE && !ctx,
+		   "container id \"%s\": a usage error", bad_ids[i]);
+	}
+	o.container_id = NULL;
+	ocirl_error_free(err);
+	err = NULL;
 	put("proc/cgroup", "0::/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope\n");
 
 	o.cgroups = OCIRL_CGROUPS_DROP;

@@ -71,8 +71,11 @@ int main(void)
 		{ "\"cgroupsPath\":\"/other/c1\"", "\"cgroupsPath\":\"/a/s/other/c1\"", "an absolute path elsewhere is moved into the parent" },
 		{ "\"cgroupsPath\":\"k/c1\"", "\"cgroupsPath\":\"/a/s/k/c1\"", "a relative path is made absolute in the parent, as runc resolves it" },
 		{ "\"cgroupsPath\":\"../../x\"", "\"cgroupsPath\":\"/a/s/c9\"", "a relative path out of the parent: the container's id" },
-		{ "\"cgroupsPath\":\"/a/s/run.scope/c1\"", "\"cgroupsPath\":\"/a/s/a/s/run.scope/c1\"", "under the caller's own cgroup (no controller there): moved" },
-		{ "\"cgroupsPath\":\"/a/s\"", "\"cgroupsPath\":\"/a/s/a/s\"", "the parent itself: moved under it" },
+		{ "\"cgroupsPath\":\"/a/s/run.scope/c1\"", "\"cgroupsPath\":\"/a/s/c1\"", "under the caller's own cgroup (no controller there): moved beside it" },
+		{ "\"cgroupsPath\":\"/a/s/run.scope\"", "\"cgroupsPath\":\"/a/s/c9\"", "the caller's own cgroup: the container's id beside it" },
+		{ "\"cgroupsPath\":\"/a/s\"", "\"cgroupsPath\":\"/a/s/c9\"", "the parent itself: the container's id in it" },
+		{ "\"cgroupsPath\":\"/\"", "\"cgroupsPath\":\"/a/s/c9\"", "the root: the container's id in the parent" },
+		{ "\"cgroupsPath\":\"a/../../b\"", "\"cgroupsPath\":\"/a/s/c9\"", "a relative path that leaves the parent once cleaned: the container's id" },
 		{ "\"cgroupsPath\":\"\"", "\"cgroupsPath\":\"/a/s/c9\"", "an empty path: the container's id" },
 		{ "\"resources\":{}", "\"resources\":{},\"cgroupsPath\":\"/a/s/c9\"", "no path: the container's id in the parent (crun 1.8 creates none)" },
 	};
@@ -121,12 +124,21 @@ int main(void)
 		 "cgroups: auto, systemd: no path: none is added (the runtimes name the scope)");
 	rt_check("{\"linux\":{\"cgroupsPath\":\"a:b\"}}", "{\"linux\":{}}", "linux.cgroupsPath: removed",
 		 "cgroups: auto, systemd: two parts are not slice:prefix:name");
+	rt_check("{\"linux\":{\"cgroupsPath\":\"a:b:c\"}}", "{\"linux\":{}}", "linux.cgroupsPath: removed",
+		 "cgroups: auto, systemd: a slice not named NAME.slice is not slice:prefix:name");
+	rt_check("{\"linux\":{\"cgroupsPath\":\"x/y.slice:p:n\"}}", "{\"linux\":{}}", "linux.cgroupsPath: removed",
+		 "cgroups: auto, systemd: a slice with / is not slice:prefix:name");
+	rt_check("{\"linux\":{\"cgroupsPath\":\":p:n\"}}", "{\"linux\":{\"cgroupsPath\":\":p:n\"}}", "",
+		 "cgroups: auto, systemd: an empty slice (the runtime's default) is slice:prefix:name");
 	rt_ctx.cg_manager = NULL;
 	rt_check("{\"linux\":{\"resources\":{\"memory\":{}},\"cgroupsPath\":\"user.slice:p:n\"}}",
 		 "{\"linux\":{\"cgroupsPath\":\"user.slice:p:n\"}}",
 		 "linux.resources: removed: the systemd driver of a rootless runtime puts the container in a scope of the user's "
 		 "systemd manager",
 		 "cgroups: auto, systemd, no user manager above the caller: resources go");
+	rt_check("{\"linux\":{\"cgroupsPath\":\"/x\"}}", "{\"linux\":{}}",
+		 "linux.cgroupsPath: removed: the systemd driver takes only",
+		 "cgroups: auto, systemd, no user manager: a cgroupfs path goes too");
 	rt_ctx.cgroup_manager = OCIRL_CGROUP_MANAGER_CGROUPFS;
 
 	/* keep */
