@@ -33,7 +33,8 @@ report() {
     else
         FAILED=$((FAILED + 1))
         echo "not ok $N - $desc"
-        for f in "${ERRS[@]}"; do echo "# $f" | head -20; done
+        # every line of a message as a comment: a line of the output it quotes could read as TAP
+        for f in "${ERRS[@]}"; do printf '%s\n' "$f" | head -20 | sed 's/^/# /'; done
         if [ -n "${2:-}" ] && declare -F report_details > /dev/null; then report_details "$2"; fi
     fi
     ERRS=()
