@@ -408,9 +408,9 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 			ctx->mqueue_mounted = ocirl__mountinfo_is(mountinfo, "/dev/mqueue", "mqueue");
 	}
 	if (facts & OCIRL_FACT_NS) {
-		const char *names[] = { "ns/pid", "ns/ipc", "ns/net" };
-		ocirl_ns_id *ids[] = { &ctx->ns_pid, &ctx->ns_ipc, &ctx->ns_net };
-		for (int i = 0; i < 3; i++) {
+		const char *names[] = { "ns/pid", "ns/ipc", "ns/net", "ns/uts", "ns/cgroup" };
+		ocirl_ns_id *ids[] = { &ctx->ns_pid, &ctx->ns_ipc, &ctx->ns_net, &ctx->ns_uts, &ctx->ns_cgroup };
+		for (int i = 0; i < 5; i++) {
 			_cleanup_free_ char *p = join(ctx->proc_self, names[i]);
 			if (p)
 				*ids[i] = ocirl__ns_id(p);

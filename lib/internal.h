@@ -136,7 +136,7 @@ struct ocirl_context {
 	bool hard_known[OCIRL_N_RLIMITS];
 	uint64_t hard[OCIRL_N_RLIMITS]; /* UINT64_MAX: unlimited */
 
-	ocirl_ns_id ns_pid, ns_ipc, ns_net;
+	ocirl_ns_id ns_pid, ns_ipc, ns_net, ns_uts, ns_cgroup;
 	bool net_owned_by_own_userns; /* NS_GET_USERNS of ns/net is ns/user */
 	bool mqueue_mounted;          /* the caller's /dev/mqueue is an mqueue mount */
 
@@ -165,7 +165,7 @@ enum {
 	OCIRL_FACT_OOM = 1 << 0,       /* oom_known, oom_score_adj */
 	OCIRL_FACT_LIMITS = 1 << 1,    /* hard_known, hard */
 	OCIRL_FACT_MQUEUE = 1 << 2,    /* mqueue_mounted */
-	OCIRL_FACT_NS = 1 << 3,        /* ns_pid, ns_ipc, ns_net */
+	OCIRL_FACT_NS = 1 << 3,        /* ns_pid, ns_ipc, ns_net, ns_uts, ns_cgroup */
 	OCIRL_FACT_NET_OWNER = 1 << 4, /* net_owned_by_own_userns */
 	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_v2, cg_path, cg_parent, cg_delegated, cg_controllers, cg_manager... */
 	OCIRL_FACT_ALL = (1 << 6) - 1,

@@ -118,6 +118,12 @@ jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"li
 jq '.process.oomScoreAdj = -500' "$S/default.json" > "$S/oom.json"
 jq '.process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 1048576, "soft": 1048576}]' "$S/default.json" > "$S/rlimits.json"
 jq '.linux.namespaces |= map(select(.type != "pid"))' "$S/default.json" > "$S/nopid.json"
+# a hostNetwork pod's spec as containerd writes it: network and uts joined by a
+# path that names the caller's own (here /proc/self/ns/..., which is the
+# converter's and the runtime's own namespace, the caller's)
+jq '.linux.namespaces |= (map(select(.type != "network" and .type != "uts"))
+    + [{"type": "network", "path": "/proc/self/ns/net"}, {"type": "uts", "path": "/proc/self/ns/uts"}])' \
+    "$S/default.json" > "$S/hostns.json"
 jq '.linux.namespaces |= map(select(.type != "ipc"))' "$S/default.json" > "$S/noipc.json"
 jq '.process.user.additionalGids = [0, 5, 10]' "$S/default.json" > "$S/gids.json"
 # $T/lock stays an empty folder on the host: each locked-flags case mounts its
@@ -135,7 +141,7 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
-for f in oom rlimits nopid noipc gids locked nodiratime joined nosys; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+for f in oom rlimits nopid noipc gids locked nodiratime joined nosys hostns; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -171,7 +177,7 @@ CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
 #   CONTEXT: unshare | unshare-net | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
-#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys
+#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
 # Optional, as assignments before the call (PRE=... run_case ...):
 #   PRE       shell code the test user's shell runs on itself in the context,
@@ -621,6 +627,25 @@ for rt in $RUNTIMES; do
         expect_failed 'rlimit.*(type 7|RLIMIT_NOFILE).*operation not permitted'
         report "$d" "$B"
     fi
+
+    for ctx in unshare rootlesskit; do
+        d="$rt: network and uts joined by a path naming the caller's own ($ctx, as containerd writes a hostNetwork pod): the entries go, the container starts in the caller's network namespace (the host's interfaces)"
+        if ! skip_if_no_userns "$d"; then
+            run_case "$ctx" "$rt" hostns ""
+            if expect_started; then
+                expect_host_sys
+                jq -e '[.linux.namespaces[] | select(.path)] | length == 0' "$B/config.json" > /dev/null \
+                    || fail "a namespace joined by path is left: $(jq -c .linux.namespaces "$B/config.json")"
+            fi
+            report "$d" "$B"
+        fi
+        d="$rt: negative control: the caller's own network and uts namespaces joined by path put back ($ctx): fails (setns not permitted)"
+        if ! skip_if_no_userns "$d"; then
+            run_case "$ctx" "$rt" hostns '.linux.namespaces += [{"type": "network", "path": "/proc/self/ns/net"}, {"type": "uts", "path": "/proc/self/ns/uts"}]'
+            expect_failed 'setns|[Oo]peration not permitted'
+            report "$d" "$B"
+        fi
+    done
 
     d="$rt: no pid namespace (unshare): /proc is a bind of the caller's /proc, the caller's processes show, readonly and masked paths still applied"
     if ! skip_if_no_userns "$d"; then

@@ -5,15 +5,16 @@
  * | place | property | exception, only when its rule made a change |
  * | --- | --- | --- |
  * | linux.maskedPaths, linux.readonlyPaths | every entry stays | none |
- * | linux.namespaces | every entry stays as written (type, path, the rest) | an entry of type user may go: user-namespace (keeps one, or none in mode inherit) |
+ * | linux.namespaces | every entry stays as written (type, path, the rest) | an entry of type user may go: user-namespace (keeps one, or none in mode inherit); a pid, network, ipc, uts or cgroup entry with a path may go: own-namespaces (the path named the caller's own, which the container then shares) |
  * | process.capabilities | no set gains a capability; a set that was there stays an array | none |
  * | process.noNewPrivileges | true stays true | none |
  * | process.apparmorProfile, process.selinuxLabel, linux.seccomp | the same JSON value | none |
  * | mounts | every mount stays, found by its cleaned destination, type and source, and keeps its restrictive flags and its other options | below |
  *
- * A namespace with a path naming the caller's own is not removed by any rule
- * (proc, ipc-mounts, sys and net-sysctls read it as shared, and adapt the
- * mounts or sysctls instead), so only user entries have an exception.
+ * A namespace with a path naming the caller's own is removed by own-namespaces
+ * only (proc, ipc-mounts, sys and net-sysctls read it, or its absence, as
+ * shared): this checker cannot compare namespaces, so it lets that rule
+ * remove an entry that has a path and a type it handles, nothing else.
  *
  * The restrictive flags of a mount are what its options leave set, read in
  * order as runc does (a later "rw" undoes "ro"; each comma-separated part
@@ -199,7 +200,13 @@ static int namespaces(checker *w, const char *place)
 			taken[j] = true;
 			continue;
 		}
-		const char *type = str(get(ns, "type"));
+		const char *type = str(get(ns, "type")), *path = str(get(ns, "path"));
+		static const char *const own_types[] = { "pid", "network", "ipc", "uts", "cgroup" };
+		bool own = false;
+		for (size_t k = 0; type && path && *path && k < sizeof(own_types) / sizeof(own_types[0]); k++)
+			own = own || strcmp(type, own_types[k]) == 0;
+		if (own && made(w, "own-namespaces"))
+			continue;
 		if (!(type && strcmp(type, "user") == 0 && made(w, "user-namespace")))
 			r = violation(w, "%s: %s was removed", place, text(ns));
 	}

@@ -22,9 +22,9 @@ static ocirl_context ctx = { .maps = &maps, .cgroups = OCIRL_CGROUPS_DROP, .load
  * (ocirl__rules_read()): root members, and members of linux and process. */
 static void test_rules_read(void)
 {
-	static const char *const root_read[] = { "linux", "mounts", "process" };
-	static const char *const root_not[] = { "ociVersion", "root", "hostname", "domainname", "hooks", "annotations",
-						"solaris", "windows", "vm", "zos" };
+	static const char *const root_read[] = { "linux", "mounts", "process", "hostname", "domainname" };
+	static const char *const root_not[] = { "ociVersion", "root", "hooks", "annotations", "solaris", "windows", "vm",
+						"zos" };
 	static const char *const linux_read[] = { "namespaces", "uidMappings", "gidMappings", "sysctl",
 						  "resources",  "cgroupsPath", "netDevices",  "intelRdt" };
 	static const char *const linux_not[] = { "maskedPaths", "readonlyPaths", "devices", "seccomp", "rootfsPropagation",

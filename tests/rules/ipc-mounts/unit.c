@@ -44,7 +44,8 @@ int main(void)
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in, in, "", "ipc-mounts: new pid and ipc namespaces: nothing changes");
 
-	/* a path naming the caller's own ipc namespace counts as shared */
+	/* a path naming the caller's own ipc namespace counts as shared (own-namespaces off) */
+	rt_skip("own-namespaces", false);
 	char nsfile[] = "/tmp/ocirl-ns-XXXXXX";
 	int nsfd = mkstemp(nsfile);
 	if (nsfd < 0)
@@ -55,6 +56,7 @@ int main(void)
 	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"%s\"}]},"
 		 "\"mounts\":[" RT_HOST_BIND("/dev/shm") "]}", nsfile);
 	rt_check(in, want, "/dev/shm: replaced the tmpfs mount", "ipc-mounts: an ipc namespace path naming the caller's own is shared");
+	rt_skip("own-namespaces", true);
 	close(nsfd);
 	unlink(nsfile);
 

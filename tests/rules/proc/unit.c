@@ -35,7 +35,9 @@ int main(void)
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in, in, "", "proc: new pid and ipc namespaces: the proc mount stays");
 
-	/* a path naming the caller's own namespace counts as shared */
+	/* a path naming the caller's own namespace counts as shared (own-namespaces,
+	 * which would remove that entry first, is off here) */
+	rt_skip("own-namespaces", false);
 	char nsfile[] = "/tmp/ocirl-ns-XXXXXX";
 	int nsfd = mkstemp(nsfile);
 	if (nsfd < 0)
@@ -51,6 +53,7 @@ int main(void)
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\",\"path\":\"/\"},{\"type\":\"ipc\"}]},"
 		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"}]}");
 	rt_check(in, in, "", "proc: a pid namespace path naming another one: the proc mount stays");
+	rt_skip("own-namespaces", true);
 	close(nsfd);
 	unlink(nsfile);
 

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * own-namespaces: a namespace entry whose path names the caller's own
+ * namespace of that type (the same device and inode as PROC_SELF/ns/TYPE)
+ * is removed: the container is in that namespace already, and stays in it
+ * without the entry. Joining it needs CAP_SYS_ADMIN over the user namespace
+ * that owns it, which the container's new user namespace never has (and a
+ * caller inside RootlessKit may not have over the host's): runc
+ * "nsexec-1: failed to setns into uts namespace: Operation not permitted".
+ * containerd's CRI writes such entries for hostNetwork pods (uts and
+ * network, /proc/SANDBOX/ns/...). For pid, network, ipc, uts and cgroup;
+ * mount has its own meaning, and a user namespace joined by path is
+ * refused by user-namespace. With the uts entry gone, hostname and
+ * domainname go too: they can only be set in a uts namespace of the
+ * container's own (runc: "unable to set hostname without a private UTS
+ * namespace"; in the one joined, sethostname was not permitted either).
+ */
+#include "rule.h"
+
+static const ocirl_field reads[] = {
+	OCIRL_FIELDS_NAMESPACES,
+	{ "hostname", OCIRL_FIELD_STRING, 0 },
+	{ "domainname", OCIRL_FIELD_STRING, 0 },
+	{ NULL, 0, 0 },
+};
+
+/* The caller's own namespace of the config's type, or NULL for a type this rule leaves alone. */
+static const ocirl_ns_id *caller_ns(const ocirl_context *ctx, const char *type)
+{
+	if (strcmp(type, "pid") == 0)
+		return &ctx->ns_pid;
+	if (strcmp(type, "network") == 0)
+		return &ctx->ns_net;
+	if (strcmp(type, "ipc") == 0)
+		return &ctx->ns_ipc;
+	if (strcmp(type, "uts") == 0)
+		return &ctx->ns_uts;
+	if (strcmp(type, "cgroup") == 0)
+		return &ctx->ns_cgroup;
+	return NULL;
+}
+
+static int apply(ocirl_rule_env *e)
+{
+	ocirl_node *nss = rule_get(e->linux_, "namespaces");
+	bool uts_removed = false;
+	for (size_t i = 0; i < ocirl__node_len(nss);) {
+		ocirl_node *ns = ocirl__node_at(nss, i);
+		const char *type = rule_get_str(ns, "type"), *path = rule_get_str(ns, "path");
+		const ocirl_ns_id *own = type && path && *path ? caller_ns(rule_facts(e, OCIRL_FACT_NS), type) : NULL;
+		ocirl_ns_id id = own && own->known ? ocirl__ns_id(path) : (ocirl_ns_id){ 0 };
+		if (!id.known || id.dev != own->dev || id.ino != own->ino) {
+			i++;
+			continue;
+		}
+		if (ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, ns, NULL, "linux.namespaces",
+				       "removed {\"type\": \"%s\", \"path\": \"%s\"}: it is the caller's own %s namespace, "
+				       "which the container shares without the entry; joining it needs CAP_SYS_ADMIN over "
+				       "the user namespace that owns it (runc: \"failed to setns into %s namespace: "
+				       "Operation not permitted\")",
+				       type, path, type, strcmp(type, "network") == 0 ? "net" : type) < 0)
+			return -ENOMEM;
+		uts_removed = uts_removed || strcmp(type, "uts") == 0;
+		ocirl__node_remove_at(nss, i);
+	}
+	if (!uts_removed)
+		return 0;
+	static const char why[] = "the container has no uts namespace of its own once the caller's is shared, and only "
+				  "there can a hostname be set (runc: \"unable to set hostname without a private UTS "
+				  "namespace\")";
+	int r;
+	if ((r = ocirl__rule_drop(e, e->config, "hostname", "hostname", why)) < 0 ||
+	    (r = ocirl__rule_drop(e, e->config, "domainname", "domainname", why)) < 0)
+		return r;
+	return 0;
+}
+
+const ocirl_rule ocirl__rule_own_namespaces = {
+	.name = "own-namespaces",
+	.summary = "a pid, network, ipc, uts or cgroup namespace joined by a path that names the caller's own is "
+		   "removed: the container shares it without joining it",
+	.reads = reads,
+	.apply = apply,
+};
