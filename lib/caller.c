@@ -338,6 +338,32 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 	path = parent = NULL;
 }
 
+static bool write_oom(int fd, long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", v);
+	return lseek(fd, 0, SEEK_SET) == 0 && write(fd, buf, (size_t)n) == n;
+}
+
+bool ocirl__oom_allowed(const ocirl_context *ctx, int64_t v)
+{
+	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0 || v < -1000 || v > 1000)
+		return false;
+	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char buf[24] = "";
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	char *end;
+	long now = n > 0 ? strtol(buf, &end, 10) : 0;
+	if (n <= 0 || end == buf)
+		return false;
+	if (!write_oom(fd, (long)v))
+		return false; /* below the process's floor (oom_score_adj_min): EACCES */
+	write_oom(fd, now);   /* raising it back is always allowed */
+	return true;
+}
+
 int ocirl__random(void *buf, size_t n)
 {
 	size_t done = 0;

@@ -241,6 +241,13 @@ const char *ocirl__enum_name(const char *const *names, size_t n, unsigned v);
 int ocirl__enum_parse(const char *const *names, size_t n, const char *name);
 #define OCIRL__N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---- the kernel's own answers ---- */
+/* Whether the kernel lets this process set its oom_score_adj to v: tried on
+ * the process itself, its own value written back at once. Only when ctx
+ * reads the real /proc/self (else false: unknown). It changes the process's
+ * oom_score_adj for an instant: a context shared by threads sees it. */
+bool ocirl__oom_allowed(const ocirl_context *ctx, int64_t v);
+
 /* ---- randomness ---- */
 /* Fills buf with n random bytes (getrandom()); -errno on failure. */
 int ocirl__random(void *buf, size_t n);

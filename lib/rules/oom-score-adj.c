@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * oom-score-adj: process.oomScoreAdj below the caller's own
- * /proc/self/oom_score_adj is raised to it: lowering it needs
- * CAP_SYS_RESOURCE outside any user namespace.
+ * /proc/self/oom_score_adj is raised to it, unless the kernel allows it:
+ * a process without CAP_SYS_RESOURCE cannot go below the floor a
+ * privileged process set for it (oom_score_adj_min, not shown in /proc),
+ * but may lower what it raised itself (a shim at 1 may give a container
+ * 0). With the real /proc/self the value is tried on the converter itself
+ * (its own written back at once); with another (--proc-self) it is raised.
  */
 #include "rule.h"
 
@@ -20,7 +24,7 @@ static int apply(ocirl_rule_env *e)
 		return 0;
 	int64_t v = oom->flag ? INT64_MAX : oom->i; /* above INT64_MAX: as high as can be */
 	int caller = e->ctx->oom_score_adj;
-	if (v >= caller)
+	if (v >= caller || ocirl__oom_allowed(e->ctx, v))
 		return 0;
 	if (ocirl__node_set(e->tree, process, "oomScoreAdj", ocirl__node_new_int(e->tree, caller)) < 0)
 		return rule_nomem(e);

@@ -116,6 +116,7 @@ jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"li
 # The fix-ups of the caller's process limits, shared namespaces, groups and
 # locked mount flags: each spec asks for what root could have.
 jq '.process.oomScoreAdj = -500' "$S/default.json" > "$S/oom.json"
+jq '.process.oomScoreAdj = 0' "$S/default.json" > "$S/oom0.json"
 jq '.process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 1048576, "soft": 1048576}]' "$S/default.json" > "$S/rlimits.json"
 jq '.linux.namespaces |= map(select(.type != "pid"))' "$S/default.json" > "$S/nopid.json"
 # a hostNetwork pod's spec as containerd writes it: network and uts joined by a
@@ -141,7 +142,7 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
-for f in oom rlimits nopid noipc gids locked nodiratime joined nosys hostns; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -177,7 +178,7 @@ CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
 #   CONTEXT: unshare | unshare-net | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
-#   INPUT:   a spec in $S: default | nonet | limits | oom | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns
+#   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
 # Optional, as assignments before the call (PRE=... run_case ...):
 #   PRE       shell code the test user's shell runs on itself in the context,
@@ -600,6 +601,18 @@ for rt in $RUNTIMES; do
         if expect_started; then
             expect_sect oom 500
         fi
+        report "$d" "$B"
+    fi
+
+    # crun 1.8 writes no oomScoreAdj of 0 (linux.c: "oom_score_adj == 0" returns): its container keeps the caller's
+    want_oom=0
+    [ "$rt" = crun ] && want_oom=1
+    d="$rt: oomScoreAdj 0, the caller raised its own to 1 without privilege, as a shim does (unshare): the kernel allows 0, so it stays 0 in the config and the container has $want_oom"
+    if ! skip_if_no_userns "$d"; then
+        PRE='echo 1 > /proc/self/oom_score_adj' run_case unshare "$rt" oom0 ""
+        [ "$(cat "$B/caller.oom" 2> /dev/null)" = 1 ] || fail "the caller's oom_score_adj is '$(cat "$B/caller.oom" 2> /dev/null)', not 1"
+        [ "$(jq .process.oomScoreAdj "$B/config.json" 2> /dev/null)" = 0 ] || fail "oomScoreAdj became $(jq .process.oomScoreAdj "$B/config.json" 2> /dev/null), not 0"
+        expect_started && expect_sect oom "$want_oom"
         report "$d" "$B"
     fi
 
