@@ -338,6 +338,11 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 	path = parent = NULL;
 }
 
+bool ocirl__cgroup_name_valid(const char *id)
+{
+	return id && *id && !strchr(id, '/') && strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
+}
+
 static bool write_oom(int fd, long v)
 {
 	char buf[24];
@@ -465,7 +470,7 @@ int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned 
 	if (opts->version >= 3) {
 		ctx->cgroup_manager = opts->cgroup_manager;
 		const char *id = opts->container_id;
-		if (id && (!*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)) {
+		if (id && !ocirl__cgroup_name_valid(id)) {
 			ocirl_context_free(ctx);
 			return ocirl__error_set(err, OCIRL_ERROR_USAGE, EINVAL,
 						"container id \"%s\" cannot name a cgroup (empty, \".\", \"..\" or with \"/\")", id);

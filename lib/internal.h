@@ -241,6 +241,9 @@ const char *ocirl__enum_name(const char *const *names, size_t n, unsigned v);
 int ocirl__enum_parse(const char *const *names, size_t n, const char *name);
 #define OCIRL__N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Whether id can name a cgroup in a folder: not empty, ".", ".." or with "/". */
+bool ocirl__cgroup_name_valid(const char *id);
+
 /* ---- the kernel's own answers ---- */
 /* Whether the kernel lets this process set its oom_score_adj to v: tried on
  * the process itself, its own value written back at once. Only when ctx

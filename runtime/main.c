@@ -23,6 +23,8 @@
 #include "oci-rootless.h"
 #include "ocirl-config.h"
 
+#include "internal.h" /* ocirl__cgroup_name_valid() */
+
 #include "args.h"
 #include "bundle.h"
 #include "log.h"
@@ -69,10 +71,7 @@ static int convert_config(const rt_log *log, const char *path, const rt_args *ar
 	/* the runtime's own cgroup driver, and the container's id for the
 	 * cgroup cgroupfs gets when the config names none (as runc names it) */
 	opts.cgroup_manager = args->systemd_cgroup ? OCIRL_CGROUP_MANAGER_SYSTEMD : OCIRL_CGROUP_MANAGER_CGROUPFS;
-	opts.container_id = args->id && *args->id && !strchr(args->id, '/') && strcmp(args->id, ".") != 0 &&
-					    strcmp(args->id, "..") != 0
-				    ? args->id
-				    : NULL;
+	opts.container_id = ocirl__cgroup_name_valid(args->id) ? args->id : NULL;
 	opts.skip_rules = skip->names;
 	ocirl_error *err = NULL;
 	ocirl_changes *changes = NULL;

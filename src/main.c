@@ -18,7 +18,7 @@
 
 #include "oci-rootless.h"
 #include "check-host.h"
-#include "internal.h" /* ocirl__rule_names_add() */
+#include "internal.h" /* ocirl__rule_names_add(), ocirl__cgroup_name_valid() */
 
 enum {
 	EXIT_OK = 0,
@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 				return usage_error("--cgroup-manager: unknown driver '%s' (cgroupfs or systemd)", optarg);
 			break;
 		case OPT_CONTAINER_ID:
-			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 || strcmp(optarg, "..") == 0)
+			if (!ocirl__cgroup_name_valid(optarg))
 				return usage_error("--container-id: '%s' is not a cgroup name (empty, '.', '..' or with '/')",
 						   optarg);
 			opts.container_id = optarg;
