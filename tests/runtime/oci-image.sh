@@ -4,14 +4,16 @@
 # the image config, the manifest, index.json and oci-layout, digests from
 # sha256sum. `ctr images import` and `podman load` both take it.
 #
-# usage: oci-image.sh OUT.tar NAME TAG [WORKDIR]
+# usage: oci-image.sh OUT.tar NAME TAG [WORKDIR [CMD]]
 #   the image is named docker.io/library/NAME:TAG (index.json annotations
 #   io.containerd.image.name and org.opencontainers.image.ref.name);
-#   WORKDIR (default OUT.tar.d) keeps the layout folder.
+#   WORKDIR (default OUT.tar.d) keeps the layout folder; CMD is the image's
+#   command as a JSON array (default ["/bin/sh"]; a pause image sleeps).
 # Run it as root, so that the layer's files belong to uid 0.
 set -eu
 out=$1 name=$2 tag=$3
 work=${4:-$out.d}
+cmd=${5:-'["/bin/sh"]'}
 busybox=$(command -v busybox) || { echo "oci-image.sh: busybox not found (apt-get install busybox-static)" >&2; exit 1; }
 case $(uname -m) in
 x86_64) arch=amd64 ;;
@@ -43,8 +45,8 @@ tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$R" -cf "$wor
 layer=$(blob "$work/layer.tar" application/vnd.oci.image.layer.v1.tar)
 diff_id=$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
 
-printf '{"architecture": "%s", "os": "linux", "config": {"Env": ["PATH=/bin"], "Cmd": ["/bin/sh"], "WorkingDir": "/"}, "rootfs": {"type": "layers", "diff_ids": ["sha256:%s"]}, "history": [{"created_by": "tests/runtime/oci-image.sh"}]}\n' \
-    "$arch" "$diff_id" > "$work/config.json"
+printf '{"architecture": "%s", "os": "linux", "config": {"Env": ["PATH=/bin"], "Cmd": %s, "WorkingDir": "/"}, "rootfs": {"type": "layers", "diff_ids": ["sha256:%s"]}, "history": [{"created_by": "tests/runtime/oci-image.sh"}]}\n' \
+    "$arch" "$cmd" "$diff_id" > "$work/config.json"
 config=$(blob "$work/config.json" application/vnd.oci.image.config.v1+json)
 
 printf '{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "config": %s, "layers": [%s]}\n' \

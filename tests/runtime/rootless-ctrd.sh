@@ -19,8 +19,10 @@
 #                       --state-dir=D/rootlesskit` as the test user, with HOME
 #                       D and the given environment (it reaches the shims and
 #                       the runtime); HIDE 1 hides /sys/fs/cgroup/unified
-#                       (crun on a hybrid host). Sets RK_PID; fails when ctr
-#                       gets no answer on SOCK within 10 s.
+#                       (crun on a hybrid host); more RootlessKit flags from
+#                       the array CTRD_RK_FLAGS (e.g. --copy-up=/var/lib for
+#                       libcni's cache). Sets RK_PID; fails when ctr gets no
+#                       answer on SOCK within 10 s.
 #   ctrd_ctr D SOCK ARGS...
 #                       ctr as the test user in RootlessKit's user and mount
 #                       namespaces (timeout CTR_TIMEOUT, default 30 s)
@@ -86,6 +88,7 @@ sweep() {
     return 1
 }
 RK_PID=
+CTRD_RK_FLAGS=()
 stop_containerd() {
     sweep $RK_PID > /dev/null
     [ -n "$RK_PID" ] && wait "$RK_PID" 2> /dev/null
@@ -158,7 +161,7 @@ ctrd_start() { # D SOCK CONFIG HIDE [NAME=VALUE...]
     shift 4
     (cd / && exec runuser -u "$RT_USER" -- env -i PATH="$SAFE_PATH" HOME="$d" "$@" \
         rootlesskit --net=host --copy-up=/etc --copy-up=/run --propagation=rslave --state-dir="$d/rootlesskit" \
-        "$T/containerd-child.sh" "$config" "$hide" "$d/containerd.log") > "$d/rootlesskit.log" 2>&1 &
+        "${CTRD_RK_FLAGS[@]}" "$T/containerd-child.sh" "$config" "$hide" "$d/containerd.log") > "$d/rootlesskit.log" 2>&1 &
     RK_PID=$!
     for _ in $(seq 100); do
         if [ -s "$d/rootlesskit/child_pid" ] && [ -S "$sock" ] && ctrd_ctr "$d" "$sock" version > /dev/null 2>&1; then return 0; fi
