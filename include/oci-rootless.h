@@ -91,8 +91,9 @@ typedef struct {
 
 /** How the container's id mappings are made. */
 typedef enum {
-	/** userns inside a user namespace, else single; an error as root
-	 *  outside any user namespace. */
+	/** Inside a user namespace: inherit for uid 0 (a runtime or daemon run
+	 *  as root there, as in RootlessKit), userns for another uid; outside
+	 *  any: single, and an error as root. */
 	OCIRL_MODE_AUTO = 0,
 	/** The caller is inside a user namespace: the container gets a new
 	 *  one that reproduces the caller's maps (sorted, renumbered from 0). */

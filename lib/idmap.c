@@ -466,8 +466,13 @@ int ocirl_mappings_resolve(ocirl_mappings **out, const ocirl_options *opts, ocir
 		in_userns = !map_is_initial(umap, n_umap);
 	}
 	if (mode == OCIRL_MODE_AUTO) {
+		/* Root of a user namespace (RootlessKit, unshare -r, Podman's
+		 * pause namespace, a daemon inside them) runs the runtime as
+		 * rootful there: the container stays in that namespace, which
+		 * owns what the daemon made (a pod's ipc and network
+		 * namespaces). Another user in it needs a namespace of its own. */
 		if (in_userns)
-			mode = OCIRL_MODE_USERNS;
+			mode = uid == 0 ? OCIRL_MODE_INHERIT : OCIRL_MODE_USERNS;
 		else if (uid == 0) {
 			r = ocirl__error_set(err, OCIRL_ERROR_UNSUPPORTED, EPERM,
 					     "running as root outside any user namespace (%s is \"0 0 4294967295\"): "

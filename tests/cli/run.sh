@@ -659,8 +659,11 @@ expect_error 4
 expect_stderr_has "no subordinate uids for root (uid 0)"
 end
 
-begin "auto inside a user namespace is userns; auto outside as a user is single"
-run --uid-map "$G/maps/rootlesskit" --gid-map "$G/maps/rootlesskit" "$IN/runc-spec.json"
+begin "auto inside a user namespace: inherit as uid 0, userns as another; auto outside as a user is single"
+run --uid-map "$G/maps/rootlesskit" --gid-map "$G/maps/rootlesskit" --uid 0 --gid 0 "$IN/runc-spec.json"
+expect_rc 0
+expect_stdout_file "$CASES/auto.in-userns/expected.json"
+run --uid-map "$G/maps/rootlesskit" --gid-map "$G/maps/rootlesskit" --uid 1000 --gid 1000 "$IN/runc-spec.json"
 expect_rc 0
 expect_stdout_file "$CASES/runc-spec.userns-rootlesskit/expected.json"
 run --uid-map "$G/maps/initial" --gid-map "$G/maps/initial" --uid 1000 --gid 1000 "$IN/runc-spec.json"

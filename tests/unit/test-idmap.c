@@ -193,7 +193,11 @@ int main(void)
 	o.mode = OCIRL_MODE_AUTO;
 	o.uid_map_path = rkit_u;
 	o.gid_map_path = rkit_u;
-	resolve(&o, "userns 0:0:1,1:1:65536 / 0:0:1,1:1:65536", "auto inside a user namespace is userns");
+	o.uid = 0;
+	resolve(&o, "inherit 0:1000:1,1:100000:65536 / 0:1000:1,1:100000:65536", "auto inside a user namespace as uid 0 is inherit");
+	o.uid = 1000;
+	resolve(&o, "userns 0:0:1,1:1:65536 / 0:0:1,1:1:65536", "auto inside a user namespace as another uid is userns");
+	o.uid = -1;
 	o.uid_map_path = initial;
 	o.uid = 1000;
 	o.gid = 1001;
