@@ -110,6 +110,7 @@ if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2> /dev/null)" = cgroup2fs ] \
     HYBRID=1
 fi
 hide_for() { [ "$1" = crun ] && [ $HYBRID = 1 ] && echo 1 || echo 0; }
+# shellcheck disable=SC2012 # interface names: no spaces or newlines
 HOST_NETS=$(ls /sys/class/net | paste -sd' ')
 HOST_NAME=$(hostname)
 HOST_NETNS=$(readlink /proc/self/ns/net)
@@ -147,6 +148,7 @@ report "${CASES[0]}: every message, field (number, type, label), enum value and 
 
 # ---------------------------------------------------------------- helpers
 # The containers print sections: a word alone on a line, then its lines.
+# shellcheck disable=SC2016 # run by the container's shell
 SHOW='echo uid_map; cat /proc/self/uid_map
 echo gid_map; cat /proc/self/gid_map
 echo net; ls /sys/class/net | paste -sd" "
@@ -246,6 +248,7 @@ user_procs() {
 # RootlessKit (its /etc is a copy: the host's is not touched); none: no file
 set_mode() {
     if [ -n "$1" ]; then
+        # shellcheck disable=SC2016 # expanded by the inner shell
         ctrd_in "$D" sh -c 'mkdir -p /etc/oci-rootless && echo "mode = $1" > /etc/oci-rootless/runtime.conf' sh "$1"
     else
         ctrd_in "$D" rm -rf /etc/oci-rootless
@@ -257,7 +260,7 @@ report_details() { # D: containerd's last errors
 
 # ================================================================ per runtime
 cri_cases() { # RUNTIME
-    local rt=$1 out r c
+    local rt=$1 out c
     D=$T/cri-$rt
     SOCK=$CSTATE/$rt/containerd.sock
     mkdir -p "$D/root" "$D/cni/conf" "$D/cni/data" "$D/pods" "$D/plans"
@@ -339,10 +342,11 @@ EOF
     section "$out" procs | grep -q '^1 sh -c ' || fail "pid 1 is not its own command (pid CONTAINER): $(section "$out" procs | head -3 | paste -sd'|')"
     expect_note "$D/$name/show.err"
     grep -q '^oci-rootless-runtime: linux.cgroupsPath: removed' "$D/$name/show.err" || fail "the wrapper did not remove the kubelet-style cgroupsPath: $(oneline "$D/$name/show.err")"
+    grep -q '^oci-rootless-runtime: /sys: ' "$D/$name/show.err" && fail "the wrapper changed /sys although the pod's network namespace is its user namespace's: $(grep '^oci-rootless-runtime: /sys: ' "$D/$name/show.err" | head -1 | cut -c1-200)"
     grep -q '^oci-rootless-runtime: linux.resources.*removed' "$D/$name/show.err" || fail "the wrapper did not say it removed the limits (linux.resources): $(oneline "$D/$name/show.err")"
     grep -qx "ADD $SID /var/run/netns/cni-[0-9a-f-]*" "$D/cni/data/calls.log" || fail "the CNI plugin had no ADD for $SID: $(oneline "$D/cni/data/calls.log")"
     grep -q "^DEL $SID " "$D/cni/data/calls.log" || fail "the CNI plugin had no DEL for $SID after StopPodSandbox: $(oneline "$D/cni/data/calls.log")"
-    report "$rt: a pod with its own network through RuntimeClass handler $HANDLER: the container (uid_map $WANT_UMAP) sees the CNI plugin's eth0 $ip and ocirl-peer0 in a fresh /sys, the pod's hostname, itself as pid 1; the wrapper's note: ${MODE:-the default} mode, $rt, cgroupsPath and the limits removed (memory 64 MiB and cpu shares are not enforced: no cgroup delegation here); CNI ADD and DEL" "$D"
+    report "$rt: a pod with its own network through RuntimeClass handler $HANDLER: the container (uid_map $WANT_UMAP) sees the CNI plugin's eth0 $ip and ocirl-peer0 in a fresh /sys (the wrapper kept the sysfs mount), the pod's hostname, itself as pid 1; the wrapper's note: ${MODE:-the default} mode, $rt, cgroupsPath and the limits removed (memory 64 MiB and cpu shares are not enforced: no cgroup delegation here); CNI ADD and DEL" "$D"
 
     # ---- hostNetwork
     name=hostnet-$rt
@@ -356,11 +360,16 @@ EOF
     [ "$(section "$out" host)" = "$HOST_NAME" ] || fail "hostname: expected the host's '$HOST_NAME', got '$(section "$out" host)'"
     [ -n "$SID" ] && grep -q " $SID " "$D/cni/data/calls.log" && fail "the CNI plugin was called for a hostNetwork pod"
     expect_note "$D/$name/show.err"
-    report "$rt: a hostNetwork pod (network NODE): the container is in the host's network and uts namespaces ($HOST_NETNS) and /sys/class/net lists the host's '$HOST_NETS'; no CNI call" "$D"
+    for n in uts:uts network:net; do
+        grep -Eq "^oci-rootless-runtime: linux.namespaces: removed \{\"type\": \"${n%:*}\", \"path\": \"/proc/[0-9]+/ns/${n#*:}\"\}: it is the caller's own" "$D/$name/show.err" \
+            || fail "the wrapper's note does not say it removed containerd's ${n%:*} entry (/proc/SANDBOX/ns/${n#*:}, the caller's own): $(grep 'linux.namespaces' "$D/$name/show.err" | head -2 | cut -c1-200)"
+    done
+    report "$rt: a hostNetwork pod (network NODE): the wrapper removed containerd's uts and network entries (the caller's own, own-namespaces); the container is in the host's network and uts namespaces ($HOST_NETNS) and /sys/class/net lists the host's '$HOST_NETS'; no CNI call" "$D"
 
     # ---- a pod sharing its pid namespace
     name=sharepid-$rt
     local first=$D/$name/first.out
+    # shellcheck disable=SC2016 # run by the container's shell
     pod "$name" "$(plan "$name" POD POD "[$(container first POD running 'for n in pid net ipc; do echo "$n $(readlink /proc/self/ns/$n)"; done; echo end; exec sleep 86399'),
         $(container second POD exit "$SHOW")]")"
     expect_ok "$name" first second
@@ -370,7 +379,7 @@ EOF
     section "$out" procs | grep -qx '1 /bin/sleep 2147483647 ' || fail "pid 1 is not the pause process (/bin/sleep 2147483647): $(section "$out" procs | head -3 | paste -sd'|')"
     section "$out" procs | grep -Eq '^[0-9]+ sleep 86399 $' || fail "the first container's process (sleep 86399) is not seen: $(section "$out" procs | paste -sd'|')"
     got=$(awk '$1 == "pid" { print $2 }' "$first")
-    [ -n "$got" ] && [ "$got" = "$(ns_of "$out" pid)" ] || fail "pid namespaces: the first container's '$got', the second's '$(ns_of "$out" pid)'"
+    { [ -n "$got" ] && [ "$got" = "$(ns_of "$out" pid)" ]; } || fail "pid namespaces: the first container's '$got', the second's '$(ns_of "$out" pid)'"
     report "$rt: a pod sharing its pid namespace (pid POD): the second container sees the pause process as pid 1 and the first container's sleep, in the same pid namespace" "$D"
 
     # ---- two containers in one pod
@@ -385,28 +394,45 @@ EOF
         [ "$(section "$c" net)" = "eth0 lo ocirl-peer0" ] || fail "$(basename "$c" .out): /sys/class/net '$(section "$c" net)', not the pod's"
     done
     for n in net ipc uts; do
-        [ -n "$(ns_of "$a" $n)" ] && [ "$(ns_of "$a" $n)" = "$(ns_of "$b" $n)" ] || fail "$n namespace: expected one for the pod, got '$(ns_of "$a" $n)' and '$(ns_of "$b" $n)'"
+        { [ -n "$(ns_of "$a" $n)" ] && [ "$(ns_of "$a" $n)" = "$(ns_of "$b" $n)" ]; } || fail "$n namespace: expected one for the pod, got '$(ns_of "$a" $n)' and '$(ns_of "$b" $n)'"
     done
     for n in pid mnt; do
         [ "$(ns_of "$a" $n)" != "$(ns_of "$b" $n)" ] || fail "$n namespace: expected one for each container, both are '$(ns_of "$a" $n)'"
     done
     got=$(section "$b" addr | paste -sd' ')
-    [ "$(section "$a" addr | paste -sd' ')" = "$got" ] && [ "$got" = "lo 127.0.0.1/8 eth0 $(jq -r .ip "$D/$name.json")/24" ] \
+    { [ "$(section "$a" addr | paste -sd' ')" = "$got" ] && [ "$got" = "lo 127.0.0.1/8 eth0 $(jq -r .ip "$D/$name.json")/24" ]; } \
         || fail "addresses: '$(section "$a" addr | paste -sd' ')' and '$got', the pod's $(jq -r .ip "$D/$name.json")"
     report "$rt: two containers in one pod, each with its own CRI log: one network, ipc and uts namespace (the pod's eth0 $(jq -r .ip "$D/$name.json")), a pid and mount namespace each" "$D"
 
     # ---- control: the wrapper in mode userns (/etc/oci-rootless/runtime.conf
-    # in RootlessKit's /etc) nests a user namespace a container: it does not
-    # own the sandbox's ipc namespace the container joins
+    # in RootlessKit's /etc) nests a user namespace for each container,
+    # which owns neither the pod's ipc namespace nor its network namespace
+    # (both made by containerd and the sandbox): runc fails on mqueue; crun
+    # 1.8 starts the container, with the host's /sys beside the pod's network.
     name=userns-$rt
     set_mode userns
     pod "$name" "$(plan "$name" POD CONTAINER "[$(container show CONTAINER exit "$SHOW")]")"
     set_mode "$MODE"
     got=$(jq -r '.error | "\(.rpc): \(.details)"' "$D/$name.json" 2> /dev/null)
-    [ "$RC" != 0 ] || fail "mode userns: expected the pod's container to fail, it ran"
-    [ -n "$SID" ] || fail "mode userns: RunPodSandbox failed too: $got"
-    grep -Eq '^(CreateContainer|StartContainer): .*mqueue' <<< "$got" || fail "mode userns: expected an mqueue error at CreateContainer or StartContainer: $got"
-    report "$rt: control: the wrapper in mode userns (runtime.conf) fails the pod's container at ${got%%:*}: $(grep -Eo '[^:]*mqueue[^:]*: [^:]*' <<< "$got" | head -1 | cut -c1-140)" "$D"
+    [ -n "$SID" ] || fail "mode userns: RunPodSandbox failed: $got"
+    out=$D/$name/show.out
+    case $rt in
+    runc)
+        [ "$RC" != 0 ] || fail "mode userns: expected the pod's container to fail, it ran"
+        grep -Eq '^StartContainer: .*error mounting "mqueue" to rootfs at "/dev/mqueue": .*operation not permitted' <<< "$got" \
+            || fail "mode userns: expected StartContainer to fail mounting mqueue: $got"
+        report "$rt: control: the wrapper in mode userns (runtime.conf) fails the pod's container at StartContainer: $(grep -Eo 'error mounting "mqueue"[^:]*' <<< "$got" | head -1): operation not permitted" "$D"
+        ;;
+    *)
+        expect_ok "$name" show
+        local nested="0 0 1|1 1 $SUBU_COUNT" pod_ip
+        [ "$(map_of "$out" uid_map)" = "$nested" ] || fail "mode userns: expected a user namespace nested in containerd's (uid_map $nested), got '$(map_of "$out" uid_map)'"
+        pod_ip=$(jq -r '.ip // empty' "$D/$name.json")
+        { [ -n "$pod_ip" ] && section "$out" addr | grep -qx "eth0 $pod_ip/24"; } || fail "mode userns: the container is not in the pod's network ($pod_ip): $(section "$out" addr | paste -sd' ')"
+        [ "$(section "$out" net)" = "$HOST_NETS" ] || fail "mode userns: expected /sys/class/net to be the host's '$HOST_NETS' (a bind: the nested user namespace cannot mount the pod's sysfs), got '$(section "$out" net)'"
+        report "$rt: control: in mode userns (runtime.conf) the pod's container starts in a nested user namespace (uid_map $nested) and its /sys/class/net is the host's '$HOST_NETS' while its network is the pod's (eth0 $pod_ip): only the default mode shows the pod's interfaces" "$D"
+        ;;
+    esac
 
     # ---- control: containerd's default handler, plain runc, no rootless knobs
     if [ "$rt" = runc ]; then
