@@ -41,17 +41,20 @@
 #                             /etc/oci-rootless/runtime.conf inside
 #                             RootlessKit; default: none, the wrapper's
 #                             default mode)
-#   OCIRL_RT_KEEP=1           keep the temporary folder
+#   OCIRL_CRI_KEEP=1          keep the temporary folder (configs, CRI logs,
+#                             containerd's log, cri.py's results)
 # It needs root (packages, the test user); as another user every case skips.
 set -u
 export LC_ALL=C PYTHONDONTWRITEBYTECODE=1
 
 CRI_HERE=$(cd "$(dirname "$0")" && pwd)
+# rootless-ctrd.sh keeps its temporary folder with OCIRL_RT_KEEP=1
+[ "${OCIRL_CRI_KEEP:-0}" = 1 ] && export OCIRL_RT_KEEP=1
 TOP=$(cd "$CRI_HERE/../../.." && pwd)
 RT_USER=${OCIRL_CRI_USER:-ocirl-cri}
 RUNTIMES=${OCIRL_CRI_RUNTIMES:-runc crun}
 MODE=${OCIRL_CRI_MODE:-}
-PACKAGES=(containerd rootlesskit runc crun uidmap busybox-static jq iproute2 util-linux containernetworking-plugins
+PACKAGES=(containerd rootlesskit runc crun uidmap busybox-static jq iproute2 util-linux procps containernetworking-plugins
     python3-grpcio python3-protobuf python3-grpc-tools)
 PY=/usr/bin/python3 # Debian's, with its modules (root's python3 may be another)
 BUSYBOX=docker.io/library/ocirl-busybox:test
@@ -112,7 +115,7 @@ fi
 hide_for() { [ "$1" = crun ] && [ $HYBRID = 1 ] && echo 1 || echo 0; }
 # shellcheck disable=SC2012 # interface names: no spaces or newlines
 HOST_NETS=$(ls /sys/class/net | paste -sd' ')
-HOST_NAME=$(hostname)
+HOST_NAME=$(uname -n)
 HOST_NETNS=$(readlink /proc/self/ns/net)
 HOST_UTSNS=$(readlink /proc/self/ns/uts)
 # The pod containers' user namespace: the wrapper's default inside
