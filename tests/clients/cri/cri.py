@@ -19,7 +19,8 @@ A plan (JSON):
    "network": "POD", "pid": "POD", "ipc": "POD",
    "containers": [{"name": "c", "image": "docker.io/...", "command": [...],
                    "args": [...], "pid": "CONTAINER", "memory": 0,
-                   "cpu_shares": 0, "wait": "exit" or "running"}]}
+                   "cpu_shares": 0, "oom_score_adj": 0,
+                   "wait": "exit" or "running"}]}
 The containers are created and started in order; "exit" waits until the
 container has exited, "running" until it runs (the next one starts beside it).
 Then the pod is stopped and removed, also after a failed call. The result:
@@ -228,7 +229,8 @@ def run_pod(c, plan):
                 linux=pb2.LinuxContainerConfig(
                     resources=pb2.LinuxContainerResources(
                         cpu_shares=spec.get("cpu_shares", 2),
-                        memory_limit_in_bytes=spec.get("memory", 0)),
+                        memory_limit_in_bytes=spec.get("memory", 0),
+                        oom_score_adj=spec.get("oom_score_adj", 0)),
                     security_context=pb2.LinuxContainerSecurityContext(
                         namespace_options=pb2.NamespaceOption(
                             network=ns(plan.get("network", "POD")),

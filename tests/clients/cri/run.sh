@@ -157,12 +157,13 @@ echo gid_map; cat /proc/self/gid_map
 echo net; ls /sys/class/net | paste -sd" "
 echo addr; ip -4 addr | awk "/inet /{ print \$NF, \$2 }"
 echo host; hostname
+echo oom; cat /proc/self/oom_score_adj
 echo ns; for n in net ipc uts pid mnt user; do echo "$n $(readlink /proc/self/ns/$n)"; done
 echo procs; for p in /proc/[0-9]*; do echo "${p#/proc/} $(tr "\0" " " < "$p/cmdline")"; done
 echo mounts; cat /proc/self/mounts
 echo end'
 section() { # FILE NAME: the lines after NAME up to the next section word
-    awk -v s="$2" '/^(uid_map|gid_map|net|addr|host|ns|procs|mounts|end)$/ { on = ($0 == s); next } on' "$1" 2> /dev/null
+    awk -v s="$2" '/^(uid_map|gid_map|net|addr|host|oom|ns|procs|mounts|end)$/ { on = ($0 == s); next } on' "$1" 2> /dev/null
 }
 map_of() { section "$1" "$2" | awk 'NF == 3 { print $1, $2, $3 }' | paste -sd'|'; }
 ns_of() { section "$1" ns | awk -v n="$2" '$1 == n { print $2 }'; }
@@ -347,9 +348,18 @@ EOF
     grep -q '^oci-rootless-runtime: linux.cgroupsPath: removed' "$D/$name/show.err" || fail "the wrapper did not remove the kubelet-style cgroupsPath: $(oneline "$D/$name/show.err")"
     grep -q '^oci-rootless-runtime: /sys: ' "$D/$name/show.err" && fail "the wrapper changed /sys although the pod's network namespace is its user namespace's: $(grep '^oci-rootless-runtime: /sys: ' "$D/$name/show.err" | head -1 | cut -c1-200)"
     grep -q '^oci-rootless-runtime: linux.resources.*removed' "$D/$name/show.err" || fail "the wrapper did not say it removed the limits (linux.resources): $(oneline "$D/$name/show.err")"
+    # oomScoreAdj 0 (no value from the kubelet): the shim raised its own to 1;
+    # the kernel lets it go back to 0, and runc writes it. crun 1.8 writes no
+    # 0, so its containers keep the shim's 1.
+    got=$(section "$out" oom)
+    case $rt in
+    runc) [ "$got" = 0 ] || fail "oom_score_adj: expected the spec's 0, got '$got'" ;;
+    *) case $got in 0 | 1) ;; *) fail "oom_score_adj: expected 0 (or 1: crun 1.8 writes no 0 and leaves the shim's), got '$got'" ;; esac ;;
+    esac
+    local oom_a=$got
     grep -qx "ADD $SID /var/run/netns/cni-[0-9a-f-]*" "$D/cni/data/calls.log" || fail "the CNI plugin had no ADD for $SID: $(oneline "$D/cni/data/calls.log")"
     grep -q "^DEL $SID " "$D/cni/data/calls.log" || fail "the CNI plugin had no DEL for $SID after StopPodSandbox: $(oneline "$D/cni/data/calls.log")"
-    report "$rt: a pod with its own network through RuntimeClass handler $HANDLER: the container (uid_map $WANT_UMAP) sees the CNI plugin's eth0 $ip and ocirl-peer0 in a fresh /sys (the wrapper kept the sysfs mount), the pod's hostname, itself as pid 1; the wrapper's note: ${MODE:-the default} mode, $rt, cgroupsPath and the limits removed (memory 64 MiB and cpu shares are not enforced: no cgroup delegation here); CNI ADD and DEL" "$D"
+    report "$rt: a pod with its own network through RuntimeClass handler $HANDLER: the container (uid_map $WANT_UMAP) sees the CNI plugin's eth0 $ip and ocirl-peer0 in a fresh /sys (the wrapper kept the sysfs mount), the pod's hostname, itself as pid 1, oom_score_adj $oom_a (0 asked); the wrapper's note: ${MODE:-the default} mode, $rt, cgroupsPath and the limits removed (memory 64 MiB and cpu shares are not enforced: no cgroup delegation here); CNI ADD and DEL" "$D"
 
     # ---- hostNetwork
     name=hostnet-$rt
@@ -389,7 +399,10 @@ EOF
     name=two-$rt
     # the first keeps running: namespaces of containers alive at once (the
     # kernel reuses the inode numbers of namespaces that have gone)
-    pod "$name" "$(plan "$name" POD CONTAINER "[$(container one CONTAINER running "$SHOW; exec sleep 86398"), $(container two CONTAINER exit "$SHOW")]")"
+    # and their oom_score_adj as the kubelet sets it: 1000 for a BestEffort
+    # pod's container, -997 for a Guaranteed one's
+    pod "$name" "$(plan "$name" POD CONTAINER "[$(container one CONTAINER running "$SHOW; exec sleep 86398" | jq -c '. + {oom_score_adj: 1000}'),
+        $(container two CONTAINER exit "$SHOW" | jq -c '. + {oom_score_adj: -997}')]")"
     expect_ok "$name" one two
     local a=$D/$name/one.out b=$D/$name/two.out n
     for c in "$a" "$b"; do
@@ -405,7 +418,13 @@ EOF
     got=$(section "$b" addr | paste -sd' ')
     { [ "$(section "$a" addr | paste -sd' ')" = "$got" ] && [ "$got" = "lo 127.0.0.1/8 eth0 $(jq -r .ip "$D/$name.json")/24" ]; } \
         || fail "addresses: '$(section "$a" addr | paste -sd' ')' and '$got', the pod's $(jq -r .ip "$D/$name.json")"
-    report "$rt: two containers in one pod, each with its own CRI log: one network, ipc and uts namespace (the pod's eth0 $(jq -r .ip "$D/$name.json")), a pid and mount namespace each" "$D"
+    got=$(section "$a" oom)
+    [ "$got" = 1000 ] || fail "one (BestEffort): oom_score_adj: expected 1000, got '$got'"
+    got=$(section "$b" oom)
+    grep -Eq "^oci-rootless-runtime: process.oomScoreAdj: raised from -997 to $got, " "$D/$name/two.err" \
+        || fail "two (Guaranteed, -997): oom_score_adj $got; the wrapper's note: $(grep oomScoreAdj "$D/$name/two.err" | cut -c1-200)"
+    case $got in 0 | 1) ;; *) fail "two (Guaranteed, -997): expected oom_score_adj raised to the shim's floor (0 or 1), got '$got'" ;; esac
+    report "$rt: two containers in one pod, each with its own CRI log: one network, ipc and uts namespace (the pod's eth0 $(jq -r .ip "$D/$name.json")), a pid and mount namespace each; oom_score_adj 1000 (BestEffort) kept, -997 (Guaranteed) raised to $(section "$b" oom) as the wrapper's note says" "$D"
 
     # ---- control: the wrapper in mode userns (/etc/oci-rootless/runtime.conf
     # in RootlessKit's /etc) nests a user namespace for each container,
