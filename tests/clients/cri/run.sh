@@ -76,6 +76,7 @@ for rt in $RUNTIMES; do
         "$rt: everything stopped")
     [ "$rt" = runc ] && CASES+=("$rt: control: containerd's default handler")
 done
+CASES+=("docs/containerd-config.toml with default_runtime_name uncommented: containerd" "docs/containerd-config.toml with default_runtime_name uncommented: a pod without a handler")
 
 # ---------------------------------------------------------------- set-up
 wrapper_bin
@@ -262,11 +263,14 @@ report_details() { # D: containerd's last errors
     grep -E 'level=(error|warning)' "$1/containerd.log" 2> /dev/null | tail -8 | cut -c1-400 | sed 's/^/# containerd: /'
 }
 
-# ================================================================ per runtime
-cri_cases() { # RUNTIME
-    local rt=$1 out c
-    D=$T/cri-$rt
-    SOCK=$CSTATE/$rt/containerd.sock
+# start_cri KEY RUNTIME SNIPPET DESC: containerd with the CRI plugin, its
+# config SNIPPET pasted between what the suite adds; D (T/cri-KEY) and SOCK;
+# the images imported, Version and ImageStatus asked; reports the case;
+# fails when containerd did not start (then it is stopped).
+start_cri() {
+    local key=$1 rt=$2 snippet=$3 desc=$4 c
+    D=$T/cri-$key
+    SOCK=$CSTATE/$key/containerd.sock
     mkdir -p "$D/root" "$D/cni/conf" "$D/cni/data" "$D/pods" "$D/plans"
     # The config: the docs' snippet as a user pastes it, only BinaryName
     # changed; before it (top-level keys) and after it (tables), what a
@@ -275,11 +279,11 @@ cri_cases() { # RUNTIME
         cat << EOF
 # ---- added by tests/clients/cri/run.sh (top-level keys come first in TOML)
 root = "$D/root"
-state = "$CSTATE/$rt"
+state = "$CSTATE/$key"
 
-# ---- docs/containerd-config.toml, pasted (BinaryName: the build's wrapper)
+# ---- $desc, pasted (BinaryName: the build's wrapper)
 EOF
-        sed "s|/usr/local/bin/oci-rootless-runtime|$UBIN|" "$TOP/docs/containerd-config.toml"
+        sed "s|/usr/local/bin/oci-rootless-runtime|$UBIN|" "$snippet"
         cat << EOF
 
 # ---- added by tests/clients/cri/run.sh: a socket of this run, the local
@@ -304,13 +308,14 @@ EOF
 
     local env=(OCI_ROOTLESS_RUNTIME="$rt" OCI_ROOTLESS_RUNTIME_DEBUG=1)
     # libcni keeps its cache in /var/lib/cni: a copy-up of /var/lib
+    # shellcheck disable=SC2034 # read by ctrd_start
     CTRD_RK_FLAGS=(--copy-up=/var/lib)
     local t0=$SECONDS
     if ! ctrd_start "$D" "$SOCK" "$D/config.toml" "$(hide_for "$rt")" "${env[@]}"; then
         fail "containerd did not start: $(oneline "$D/rootlesskit.log") $(tail -3 "$D/containerd.log" 2> /dev/null | tr '\n' ' ')"
-        report "$rt: containerd with the CRI plugin starts as $RT_USER inside rootlesskit" "$D"
+        report "$rt: containerd with the CRI plugin and $desc starts as $RT_USER inside rootlesskit" "$D"
         stop_containerd
-        return
+        return 1
     fi
     # The copied-up folders link to the host's entries: the host's
     # /etc/oci-rootless (a runtime.conf) and /var/lib/cni must not be used.
@@ -326,7 +331,22 @@ EOF
     cri --socket "$SOCK" image-status "$BUSYBOX" "$PAUSE" > "$D/images.json" 2>&1 \
         || fail "ImageStatus: the CRI plugin does not see both imported images: $(oneline "$D/images.json")"
     grep -q 'failed to load plugin io.containerd.grpc.v1.cri' "$D/containerd.log" && fail "the CRI plugin did not load: $(grep 'io.containerd.grpc.v1.cri' "$D/containerd.log" | tail -1 | cut -c1-300)"
-    report "$rt: containerd starts as $RT_USER inside rootlesskit with the CRI plugin and the pasted docs/containerd-config.toml (up and both images imported in $((SECONDS - t0)) s); Version says $(jq -r '"\(.runtime_name) \(.runtime_version), \(.runtime_api_version)"' "$D/version.json" 2> /dev/null); ImageStatus sees $BUSYBOX and $PAUSE in k8s.io" "$D"
+    report "$rt: containerd starts as $RT_USER inside rootlesskit with the CRI plugin and $desc (up and both images imported in $((SECONDS - t0)) s); Version says $(jq -r '"\(.runtime_name) \(.runtime_version), \(.runtime_api_version)"' "$D/version.json" 2> /dev/null); ImageStatus sees $BUSYBOX and $PAUSE in k8s.io" "$D"
+}
+# stop_cri: containerd and all below it stopped, and nothing of the test user left
+stop_cri() {
+    local left
+    left=$(sweep "$RK_PID") || fail "processes left: $left"
+    [ -n "$RK_PID" ] && wait "$RK_PID" 2> /dev/null
+    RK_PID=
+    left=$(user_procs)
+    [ -z "$left" ] || fail "processes of $RT_USER left: $left"
+}
+
+# ================================================================ per runtime
+cri_cases() { # RUNTIME
+    local rt=$1 out c
+    start_cri "$rt" "$rt" "$TOP/docs/containerd-config.toml" "the pasted docs/containerd-config.toml" || return
 
     # ---- a pod with a network of its own
     local name=net-$rt ip got
@@ -467,13 +487,33 @@ EOF
     fi
 
     # ---- stop it all
-    local left
-    left=$(sweep $RK_PID) || fail "processes left: $left"
-    [ -n "$RK_PID" ] && wait "$RK_PID" 2> /dev/null
-    RK_PID=
-    left=$(user_procs)
-    [ -z "$left" ] || fail "processes of $RT_USER left: $left"
+    stop_cri
     report "$rt: containerd, RootlessKit, the shims and the containers are stopped; no process of $RT_USER is left"
+}
+
+# ================================================================ the snippet's other way
+# "To run every CRI container through it, uncomment default_runtime_name":
+# done as the snippet says, a pod without a RuntimeClass (no handler) runs
+# through the wrapper.
+default_runtime_cases() { # RUNTIME
+    local rt=$1 name out snippet=$T/containerd-config-default.toml
+    sed -e 's/^# \(\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\]\)$/\1/' \
+        -e 's/^#   \(default_runtime_name = "oci-rootless"\)$/  \1/' "$TOP/docs/containerd-config.toml" > "$snippet"
+    if [ "$(diff "$TOP/docs/containerd-config.toml" "$snippet" | grep -c '^>')" != 2 ]; then
+        fail "docs/containerd-config.toml has no commented-out default_runtime_name = \"oci-rootless\" under its [plugins.\"io.containerd.grpc.v1.cri\".containerd] line"
+        report "$rt: docs/containerd-config.toml with default_runtime_name uncommented"
+        return
+    fi
+    start_cri "default-$rt" "$rt" "$snippet" "docs/containerd-config.toml with default_runtime_name uncommented" || return
+    name=nohandler-$rt
+    pod "$name" "$(plan "$name" POD CONTAINER "[$(container show CONTAINER exit "$SHOW")]" "")"
+    expect_ok "$name" show
+    out=$D/$name/show.out
+    expect_user "$out"
+    expect_note "$D/$name/show.err"
+    [ "$(section "$out" net)" = "eth0 lo ocirl-peer0" ] || fail "/sys/class/net: expected the pod's 'eth0 lo ocirl-peer0', got '$(section "$out" net)'"
+    stop_cri
+    report "$rt: with default_runtime_name = \"oci-rootless\" uncommented in the snippet, a pod without a RuntimeClass (no handler) runs through the wrapper (its note, uid_map $WANT_UMAP, the pod's interfaces); containerd stopped, nothing left" "$D"
 }
 
 for rt in $RUNTIMES; do
@@ -484,5 +524,11 @@ for rt in $RUNTIMES; do
     t0=$SECONDS
     cri_cases "$rt"
     echo "# $rt: $((SECONDS - t0)) s"
+done
+# once, with the first runtime
+for rt in $RUNTIMES; do
+    command -v "$rt" > /dev/null || continue
+    default_runtime_cases "$rt"
+    break
 done
 finish
