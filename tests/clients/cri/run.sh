@@ -26,9 +26,12 @@
 #   - a pod sharing its pid namespace (pid POD): a container sees the pause
 #     process and the other container;
 #   - two containers in one pod: the same network, ipc and uts namespaces,
-#     pid namespaces of their own;
+#     pid namespaces of their own; oom_score_adj as the kubelet sets it;
 #   - controls: containerd's default handler (runc, no rootless knobs) fails
-#     at RunPodSandbox; the wrapper in mode userns fails on mqueue.
+#     at RunPodSandbox; the wrapper in mode userns fails on mqueue (runc) or
+#     shows the host's /sys in the pod (crun);
+#   - once: the snippet with its default_runtime_name uncommented runs a pod
+#     that names no handler through the wrapper.
 # Everything started is stopped at the end, even on failure.
 #
 # Run: sudo OCI_ROOTLESS_RUNTIME_BIN=build/runtime/oci-rootless-runtime tests/clients/cri/run.sh
