@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "internal.h"
 
@@ -222,20 +224,38 @@ static char *read_fact(const char *dir, const char *name)
 	return text;
 }
 
-/* Does the user namespace that owns the caller's network namespace equal its own? */
-static bool net_owned_by_own_userns(const char *proc_self)
+/* User namespaces nest at most 32 deep (the kernel's limit). */
+#define USERNS_DEPTH_MAX 33
+
+bool ocirl__ns_owned_by(const char *ns_path, const char *user_path)
 {
-	_cleanup_free_ char *net = join(proc_self, "ns/net"), *user = join(proc_self, "ns/user");
-	if (!net || !user)
+	struct stat want, st;
+	struct statfs fs;
+	/* only a namespace file is opened: a path in a config could name a FIFO or a device */
+	if (stat(user_path, &want) < 0 || statfs(ns_path, &fs) < 0 || fs.f_type != NSFS_MAGIC)
 		return false;
-	_cleanup_close_ int fd = open(net, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(ns_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return false;
 	_cleanup_close_ int owner = ioctl(fd, NS_GET_USERNS);
-	if (owner < 0)
-		return false; /* not a namespace file, or an old kernel: unknown */
-	struct stat a, b;
-	return fstat(owner, &a) == 0 && stat(user, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	/* up from the owner: EPERM once above the caller's own user namespace */
+	for (int depth = 0; owner >= 0 && depth < USERNS_DEPTH_MAX; depth++) {
+		if (fstat(owner, &st) < 0)
+			return false;
+		if (st.st_dev == want.st_dev && st.st_ino == want.st_ino)
+			return true;
+		int parent = ioctl(owner, NS_GET_PARENT);
+		close(owner);
+		owner = parent;
+	}
+	return false; /* not a namespace file, an old kernel, or owned elsewhere */
+}
+
+/* Whether the caller's user namespace owns its own namespace PROC_SELF/NAME. */
+static bool owns_own(const char *proc_self, const char *name)
+{
+	_cleanup_free_ char *ns = join(proc_self, name), *user = join(proc_self, "ns/user");
+	return ns && user && ocirl__ns_owned_by(ns, user);
 }
 
 /* DIR/NAME's text with its newlines and tabs as spaces, between spaces
@@ -447,8 +467,11 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 				*ids[i] = ocirl__ns_id(p);
 		}
 	}
-	if (facts & OCIRL_FACT_NET_OWNER)
-		ctx->net_owned_by_own_userns = net_owned_by_own_userns(ctx->proc_self);
+	if (facts & OCIRL_FACT_NS_OWNER) {
+		ctx->owns_net = owns_own(ctx->proc_self, "ns/net");
+		ctx->owns_pid = owns_own(ctx->proc_self, "ns/pid");
+		ctx->owns_ipc = owns_own(ctx->proc_self, "ns/ipc");
+	}
 	if ((facts & OCIRL_FACT_CGROUP) && ctx->cgroups == OCIRL_CGROUPS_AUTO)
 		read_cgroup(ctx, ctx->cgroup_root);
 }

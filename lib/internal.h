@@ -137,7 +137,10 @@ struct ocirl_context {
 	uint64_t hard[OCIRL_N_RLIMITS]; /* UINT64_MAX: unlimited */
 
 	ocirl_ns_id ns_pid, ns_ipc, ns_net, ns_uts, ns_cgroup;
-	bool net_owned_by_own_userns; /* NS_GET_USERNS of ns/net is ns/user */
+	/* The caller's user namespace owns its own network, pid, ipc namespace
+	 * (NS_GET_USERNS of ns/TYPE is ns/user or below it): a container kept
+	 * in it (mode inherit) can mount a fresh sysfs, procfs, mqueue there. */
+	bool owns_net, owns_pid, owns_ipc;
 	bool mqueue_mounted;          /* the caller's /dev/mqueue is an mqueue mount */
 
 	ocirl_cgroup_manager cgroup_manager;
@@ -166,7 +169,7 @@ enum {
 	OCIRL_FACT_LIMITS = 1 << 1,    /* hard_known, hard */
 	OCIRL_FACT_MQUEUE = 1 << 2,    /* mqueue_mounted */
 	OCIRL_FACT_NS = 1 << 3,        /* ns_pid, ns_ipc, ns_net, ns_uts, ns_cgroup */
-	OCIRL_FACT_NET_OWNER = 1 << 4, /* net_owned_by_own_userns */
+	OCIRL_FACT_NS_OWNER = 1 << 4,  /* owns_net, owns_pid, owns_ipc */
 	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_v2, cg_path, cg_parent, cg_delegated, cg_controllers, cg_manager... */
 	OCIRL_FACT_ALL = (1 << 6) - 1,
 };
@@ -186,6 +189,11 @@ void ocirl__limits_parse(const char *text, uint64_t *hard, bool *known);
 bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *fstype);
 /* Identity of the namespace file at path. */
 ocirl_ns_id ocirl__ns_id(const char *path);
+/* Whether the user namespace at user_path owns the namespace at ns_path, or
+ * is an ancestor of its owner (its root then has every capability over it):
+ * the kernel's answer (ioctl NS_GET_USERNS, then NS_GET_PARENT). False when
+ * either cannot be opened or asked (not a namespace file, an old kernel). */
+bool ocirl__ns_owned_by(const char *ns_path, const char *user_path);
 
 /* ---- JSON Pointers of a tree's nodes (lib/pointer.c) ---- */
 struct ocirl_node;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ipc-mounts: with the caller's ipc namespace, the mqueue mount at
+ * ipc-mounts: with the caller's ipc namespace, when the container's user
+ * namespace does not own it (ocirl__rule_ns_owned), the mqueue mount at
  * /dev/mqueue becomes a bind of the host's when the caller's /dev/mqueue is
  * an mqueue mount (its mountinfo) and goes otherwise, and the tmpfs at
  * /dev/shm becomes a bind of the host's: a fresh mqueue or shm needs an ipc
@@ -17,7 +18,7 @@ static const ocirl_field reads[] = {
 static int apply(ocirl_rule_env *e)
 {
 	ocirl_node *mounts = rule_get(e->config, "mounts");
-	if (!mounts || ocirl__rule_namespace(e, "ipc") != OCIRL_NS_CALLER)
+	if (!mounts || ocirl__rule_namespace(e, "ipc") != OCIRL_NS_CALLER || ocirl__rule_ns_owned(e, "ipc"))
 		return 0;
 	static const char why[] = "the container shares the caller's ipc namespace, and a fresh mqueue or shm needs an "
 				  "ipc namespace its user namespace owns";

@@ -24,22 +24,6 @@ static const ocirl_field reads[] = {
 	{ NULL, 0, 0 },
 };
 
-/* The caller's own namespace of the config's type, or NULL for a type this rule leaves alone. */
-static const ocirl_ns_id *caller_ns(const ocirl_context *ctx, const char *type)
-{
-	if (strcmp(type, "pid") == 0)
-		return &ctx->ns_pid;
-	if (strcmp(type, "network") == 0)
-		return &ctx->ns_net;
-	if (strcmp(type, "ipc") == 0)
-		return &ctx->ns_ipc;
-	if (strcmp(type, "uts") == 0)
-		return &ctx->ns_uts;
-	if (strcmp(type, "cgroup") == 0)
-		return &ctx->ns_cgroup;
-	return NULL;
-}
-
 static int apply(ocirl_rule_env *e)
 {
 	ocirl_node *nss = rule_get(e->linux_, "namespaces");
@@ -47,7 +31,7 @@ static int apply(ocirl_rule_env *e)
 	for (size_t i = 0; i < ocirl__node_len(nss);) {
 		ocirl_node *ns = ocirl__node_at(nss, i);
 		const char *type = rule_get_str(ns, "type"), *path = rule_get_str(ns, "path");
-		const ocirl_ns_id *own = type && path && *path ? caller_ns(rule_facts(e, OCIRL_FACT_NS), type) : NULL;
+		const ocirl_ns_id *own = type && path && *path ? ocirl__rule_caller_ns(rule_facts(e, OCIRL_FACT_NS), type) : NULL;
 		ocirl_ns_id id = own && own->known ? ocirl__ns_id(path) : (ocirl_ns_id){ 0 };
 		if (!id.known || id.dev != own->dev || id.ino != own->ino) {
 			i++;

@@ -190,13 +190,29 @@ int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const 
 int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const char *key, const void *arg),
 			  const void *arg, const char *prefix, const char *why);
 
-/* How the container gets a namespace of a type ("pid", "ipc", "network"). */
+/* How the container gets a namespace of a type ("pid", "ipc", "network",
+ * "uts", "cgroup"). */
 typedef enum {
 	OCIRL_NS_NEW,    /* an entry without a path: a new one */
 	OCIRL_NS_CALLER, /* no entry, or a path naming the caller's own */
 	OCIRL_NS_OTHER,  /* a path naming another one (or one that cannot be compared) */
 } ocirl_ns_kind;
 ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type);
+/* The caller's own namespace of a config's type (in ctx's OCIRL_FACT_NS), or
+ * NULL for a type without one here ("mount", "user", "time"). */
+const ocirl_ns_id *ocirl__rule_caller_ns(const ocirl_context *ctx, const char *type);
+/* The same, with the path of the entry (NULL for NEW and for no entry). */
+ocirl_ns_kind ocirl__rule_namespace_path(const ocirl_rule_env *e, const char *type, const char **path);
+/* The one question of the rules that mount what a namespace shows (sys,
+ * proc, ipc-mounts): will the user namespace the container is in own the
+ * namespace of that type ("network", "pid", "ipc") it is in? The kernel
+ * lets only the owner (or an ancestor) mount a fresh sysfs, procfs or
+ * mqueue. A new one (an entry without a path) is made in the container's
+ * user namespace: yes. Otherwise, with a new user namespace (every mode but
+ * inherit): no, it is new and owns nothing yet. In mode inherit, the caller's
+ * user namespace: the kernel is asked (NS_GET_USERNS) about the caller's own
+ * namespace or the one joined by path; no when it cannot tell. */
+bool ocirl__rule_ns_owned(const ocirl_rule_env *e, const char *type);
 
 /* The mount's destination cleaned as runc does (relative ones are taken from
  * "/"); NULL when it has none or out of memory. */

@@ -90,8 +90,25 @@ int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const
 	return 0;
 }
 
-ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type)
+/* The caller's own namespace of a config's type, or NULL for another type. */
+const ocirl_ns_id *ocirl__rule_caller_ns(const ocirl_context *ctx, const char *type)
 {
+	if (strcmp(type, "pid") == 0)
+		return &ctx->ns_pid;
+	if (strcmp(type, "network") == 0)
+		return &ctx->ns_net;
+	if (strcmp(type, "ipc") == 0)
+		return &ctx->ns_ipc;
+	if (strcmp(type, "uts") == 0)
+		return &ctx->ns_uts;
+	if (strcmp(type, "cgroup") == 0)
+		return &ctx->ns_cgroup;
+	return NULL;
+}
+
+ocirl_ns_kind ocirl__rule_namespace_path(const ocirl_rule_env *e, const char *type, const char **out_path)
+{
+	*out_path = NULL;
 	ocirl_node *nss = rule_get(e->linux_, "namespaces");
 	for (size_t i = 0, n = ocirl__node_len(nss); i < n; i++) {
 		ocirl_node *ns = ocirl__node_at(nss, i);
@@ -101,13 +118,35 @@ ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type)
 			continue;
 		if (!path || !*path)
 			return OCIRL_NS_NEW;
-		const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_NS);
-		const ocirl_ns_id *caller = type[0] == 'p' ? &ctx->ns_pid : type[0] == 'i' ? &ctx->ns_ipc : &ctx->ns_net;
-		ocirl_ns_id id = ocirl__ns_id(path);
-		return caller->known && id.known && id.dev == caller->dev && id.ino == caller->ino ? OCIRL_NS_CALLER
-													 : OCIRL_NS_OTHER;
+		*out_path = path;
+		const ocirl_ns_id *caller = ocirl__rule_caller_ns(rule_facts(e, OCIRL_FACT_NS), type);
+		ocirl_ns_id id = caller && caller->known ? ocirl__ns_id(path) : (ocirl_ns_id){ 0 };
+		return id.known && id.dev == caller->dev && id.ino == caller->ino ? OCIRL_NS_CALLER : OCIRL_NS_OTHER;
 	}
 	return OCIRL_NS_CALLER;
+}
+
+ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type)
+{
+	const char *path;
+	return ocirl__rule_namespace_path(e, type, &path);
+}
+
+bool ocirl__rule_ns_owned(const ocirl_rule_env *e, const char *type)
+{
+	const char *path;
+	ocirl_ns_kind kind = ocirl__rule_namespace_path(e, type, &path);
+	if (kind == OCIRL_NS_NEW)
+		return true;
+	if (e->maps->mode != OCIRL_MODE_INHERIT)
+		return false;
+	const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_NS_OWNER);
+	if (kind == OCIRL_NS_OTHER) {
+		_cleanup_free_ char *user = NULL;
+		return asprintf(&user, "%s/ns/user", ctx->proc_self) >= 0 && ocirl__ns_owned_by(path, user);
+	}
+	return strcmp(type, "network") == 0 ? ctx->owns_net : strcmp(type, "pid") == 0 ? ctx->owns_pid
+										     : strcmp(type, "ipc") == 0 && ctx->owns_ipc;
 }
 
 char *ocirl__rule_mount_destination(const ocirl_node *mount)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * sys: without a network namespace the container's user namespace owns,
- * every mount at /sys or under it (destinations cleaned as paths) is
+ * sys: without a network namespace the container's user namespace owns
+ * (ocirl__rule_ns_owned: a new one; in mode inherit also the caller's own or
+ * one joined by path, when the kernel says the caller's user namespace owns
+ * it), every mount at /sys or under it (destinations cleaned as paths) is
  * replaced by one recursive bind of the host's /sys, at the end, read-only
  * at its top ("ro"; the host's mounts under /sys keep their own flags:
  * "rro" would need mount_setattr, Linux 5.12).
@@ -58,12 +60,8 @@ static bool is_sys_bind(const ocirl_node *m)
 
 static int apply(ocirl_rule_env *e)
 {
-	ocirl_ns_kind net = ocirl__rule_namespace(e, "network");
-	if (net == OCIRL_NS_NEW)
+	if (ocirl__rule_ns_owned(e, "network"))
 		return 0; /* a fresh sysfs mounts fine in a network namespace the container's user namespace owns */
-	if (e->maps->mode == OCIRL_MODE_INHERIT && net == OCIRL_NS_CALLER &&
-	    rule_facts(e, OCIRL_FACT_NET_OWNER)->net_owned_by_own_userns)
-		return 0; /* the caller's user namespace, which the container keeps, owns its network namespace */
 
 	static const char reason[] = "the container has no network namespace of its own, and a fresh "
 				     "sysfs can only be mounted by the user namespace that owns the network "

@@ -16,6 +16,8 @@ echo "== devs"
 awk '$5 == "/proc" || $5 == "/dev/shm" || $5 == "/dev/mqueue" { print $5, $3 }' /proc/self/mountinfo
 echo "== net"
 ls /sys/class/net
+echo "== netns"
+readlink /proc/self/ns/net
 echo "== pid"
 echo $$
 echo "== proc1"

@@ -51,7 +51,8 @@ static void context_for(ocirl_context *ctx, unsigned char selector)
 		ctx->hard[i] = i % 2 ? 20000 : UINT64_MAX;
 	}
 	ctx->mqueue_mounted = selector & 32;
-	ctx->net_owned_by_own_userns = selector & 64;
+	ctx->owns_net = ctx->owns_pid = ctx->owns_ipc = selector & 64;
+	ctx->proc_self = (char *)"/nonexistent/self"; /* a namespace joined by path is never opened */
 	ctx->cg_v2 = true;
 	ctx->cg_delegated = selector & 128;
 	ctx->cgroup_manager = selector & 4 ? OCIRL_CGROUP_MANAGER_SYSTEMD : OCIRL_CGROUP_MANAGER_CGROUPFS;

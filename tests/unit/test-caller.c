@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+
 #include "internal.h"
+#include "ns-child.h"
 #include "tap.h"
 
 static char tmp[] = "/tmp/ocirl-caller-XXXXXX";
@@ -111,7 +114,8 @@ int main(void)
 	ok(ctx->hard_known[nofile] && ctx->hard[nofile] == 20000, "limits read");
 	ok(ctx->mqueue_mounted, "the caller's /dev/mqueue is an mqueue mount");
 	ok(ctx->ns_pid.known && !ctx->ns_ipc.known, "namespace files: known when present, unknown when missing");
-	ok(!ctx->net_owned_by_own_userns, "a fake ns/net is not taken as owned by the caller's user namespace");
+	ok(!ctx->owns_net && !ctx->owns_pid && !ctx->owns_ipc,
+	   "fake ns/net, ns/pid, ns/ipc are not taken as owned by the caller's user namespace");
 	ok(ctx->cg_v2 && ctx->cg_delegated &&
 		   strcmp(ctx->cg_path, "/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope") == 0 &&
 		   strcmp(ctx->cg_parent, "/user.slice/user-1000.slice/user@1000.service/app.slice") == 0 &&
@@ -219,6 +223,44 @@ int main(void)
 		same = proc_known[i] && ctx->hard_known[i] && proc_hard[i] == ctx->hard[i];
 	ok(same, "the real /proc/self: getrlimit() gives the hard limits /proc/self/limits shows, all 16");
 	ocirl_context_free(ctx);
+
+	/* Who owns a namespace: the kernel's answer, on real namespaces. C has a
+	 * user and a network namespace of its own; its user namespace is a
+	 * child of ours. */
+	pid_t c = ns_child_start(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC);
+	ok(c > 0, "a child with a user, network and ipc namespace of its own");
+	char c_net[64], c_user[64], c_self[64];
+	snprintf(c_net, sizeof(c_net), "/proc/%d/ns/net", (int)c);
+	snprintf(c_user, sizeof(c_user), "/proc/%d/ns/user", (int)c);
+	snprintf(c_self, sizeof(c_self), "/proc/%d", (int)c);
+	ok(ocirl__ns_owned_by("/proc/self/ns/net", "/proc/self/ns/user"), "owned: our network namespace by our user namespace");
+	ok(ocirl__ns_owned_by(c_net, c_user), "owned: the child's network namespace by the child's user namespace");
+	ok(ocirl__ns_owned_by(c_net, "/proc/self/ns/user"),
+	   "owned: the child's network namespace by our user namespace, its owner's parent (root here has every "
+	   "capability over it)");
+	ok(!ocirl__ns_owned_by("/proc/self/ns/net", c_user),
+	   "not owned: our network namespace by the child's user namespace (below its owner)");
+	ok(!ocirl__ns_owned_by(c_net, "/proc/self/ns/net"), "not owned: by a file that is no user namespace");
+	put("ns-regular", "x");
+	char reg[512], fifo[512];
+	snprintf(reg, sizeof(reg), "%s/ns-regular", tmp);
+	snprintf(fifo, sizeof(fifo), "%s/ns-fifo", tmp);
+	ok(!ocirl__ns_owned_by(reg, "/proc/self/ns/user") && !ocirl__ns_owned_by("/nonexistent", "/proc/self/ns/user") &&
+		   !ocirl__ns_owned_by("/proc/self/ns/net", "/nonexistent"),
+	   "not owned: a regular file, a missing namespace or user namespace");
+	ok(mkfifo(fifo, 0600) == 0 && !ocirl__ns_owned_by(fifo, "/proc/self/ns/user"),
+	   "not owned, and not opened: a FIFO named as a namespace (opening it would block)");
+	/* the facts of a caller: the child, through its /proc/PID */
+	ocirl_options child = OCIRL_OPTIONS_INIT;
+	child.mode = OCIRL_MODE_SINGLE;
+	child.uid = 1000;
+	child.gid = 1000;
+	child.proc_self_path = c_self;
+	ctx = NULL;
+	ok(ocirl_context_new(&ctx, &child, &err) == 0 && ctx->owns_net && ctx->owns_ipc && !ctx->owns_pid,
+	   "a caller (the child) owns its own network and ipc namespaces, not the pid namespace it shares with us");
+	ocirl_context_free(ctx);
+	ns_child_stop(c);
 
 	ocirl_cgroups cgv;
 	ok(ocirl_cgroups_parse(&cgv, "keep") == 0 && cgv == OCIRL_CGROUPS_KEEP && ocirl_cgroups_parse(&cgv, "x") < 0,

@@ -34,7 +34,7 @@ int main(void)
 
 	/* mode inherit, /sys out of the way: the config is the rule's alone */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 
 	/* linux.resources and linux.cgroupsPath are read by cgroups alone */
 	rt_check_error("{\"linux\":{\"resources\":5}}", "error 1: linux.resources: expected an object",

@@ -9,7 +9,7 @@ int main(void)
 {
 	/* mode inherit, /sys out of the way: the config is these rules' alone */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 
 	rt_check("{\"linux\":{\"intelRdt\":{\"closID\":\"x\",\"l3CacheSchema\":\"L3:0=f\"},\"z\":1}}", "{\"linux\":{\"z\":1}}",
 		 "linux.intelRdt: removed: resctrl (Intel RDT) groups can only be written by root",

@@ -12,7 +12,7 @@ int main(void)
 
 	/* mode inherit, /sys out of the way */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 
 	/* shared pid and ipc namespaces, and no mqueue on the caller's /dev/mqueue */
 	rt_ctx.mqueue_mounted = false;

@@ -17,7 +17,7 @@ int main(void)
 	/* mode inherit, /sys out of the way; new pid and ipc namespaces keep
 	 * proc and ipc-mounts out of the way too */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 
 	struct statvfs sv;
 	if (statvfs("/proc", &sv) != 0) {

@@ -9,7 +9,7 @@ int main(void)
 {
 	/* mode inherit, /sys out of the way: the config is these rules' alone */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 
 	rt_check(in, "{\"linux\":{\"z\":1}}", "linux.netDevices: removed|linux.intelRdt: removed",
 		 "net-devices: netDevices and intelRdt are removed");

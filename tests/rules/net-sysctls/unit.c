@@ -12,7 +12,7 @@ int main(void)
 	/* mode inherit, /sys out of the way (the caller's user namespace owns its
 	 * network namespace, which the container shares) */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 
 	rt_check(in, "{\"linux\":{\"sysctl\":{\"kernel.shmmax\":\"1\"}}}",
 		 "linux.sysctl.net.ipv4.ip_forward: removed: the container shares the caller's network namespace|linux.sysctl.net.core.somaxconn: removed",

@@ -8,7 +8,7 @@ int main(void)
 	/* mode inherit, /sys out of the way (the caller's user namespace owns its
 	 * network namespace); the caller's oom_score_adj is 100 */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 	rt_ctx.oom_known = true;
 	rt_ctx.oom_score_adj = 100;
 

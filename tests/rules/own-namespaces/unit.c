@@ -8,7 +8,7 @@ int main(void)
 {
 	/* mode inherit, no mounts: the config is this rule's alone */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 	rt_ctx.ns_uts = ocirl__ns_id("/proc/self/ns/uts");
 	rt_ctx.ns_net = ocirl__ns_id("/proc/self/ns/net");
 	rt_ctx.ns_ipc = ocirl__ns_id("/proc/self/ns/ipc");

@@ -12,7 +12,7 @@ int main(void)
 
 	/* mode inherit, /sys out of the way; the caller's /dev/mqueue is an mqueue */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 	rt_ctx.mqueue_mounted = true;
 
 	/* shared pid and ipc namespaces */
@@ -31,6 +31,26 @@ int main(void)
 			 RT_HOST_BIND("/dev/mqueue") "," RT_HOST_BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
 			 "/dev/mqueue: replaced the mqueue mount|/dev/shm: replaced the tmpfs mount",
 			 "proc skipped: the proc mount stays");
+	/* inherit, and the caller's user namespace owns its pid and ipc
+	 * namespaces (unshare -Urm --pid --ipc): fresh mounts stay */
+	rt_ctx.owns_pid = rt_ctx.owns_ipc = true;
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", RT_PID_IPC_MOUNTS);
+	rt_check(in, in, "", "proc: inherit, the caller's pid and ipc namespaces owned by its user namespace: /proc, "
+			     "/dev/mqueue and /dev/shm stay");
+	rt_ctx.maps = &rt_userns;
+#define USERNS_LINUX                                                                                               \
+	"{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "],\"uidMappings\":[{\"containerID\":0,\"hostID\":0,"          \
+	"\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1000," \
+	"\"size\":1}]}"
+	snprintf(in, sizeof(in), USERNS_LINUX ",%s}", RT_PID_IPC_MOUNTS);
+	rt_check(in,
+		 USERNS_LINUX ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},"
+		 RT_HOST_BIND("/proc") "," RT_HOST_BIND("/dev/mqueue") "," RT_HOST_BIND("/dev/shm") ",{\"destination\":\"/z\",\"type\":\"tmpfs\"}]}",
+		 "/proc: replaced the proc mount by a recursive bind of the host's /proc|/dev/mqueue: replaced the mqueue mount|"
+		 "/dev/shm: replaced the tmpfs mount",
+		 "proc: userns: the same caller, but the container's new user namespace owns neither: binds");
+	rt_ctx.maps = &rt_inherit;
+	rt_ctx.owns_pid = rt_ctx.owns_ipc = false;
 	/* a pid namespace of its own: nothing to do */
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in, in, "", "proc: new pid and ipc namespaces: the proc mount stays");

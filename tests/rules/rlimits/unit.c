@@ -15,7 +15,7 @@ int main(void)
 	/* mode inherit, /sys out of the way; the caller's hard limits: NOFILE
 	 * 20000, CORE unlimited, the others unknown */
 	rt_ctx.maps = &rt_inherit;
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 	int nofile = ocirl__rlimit_index("RLIMIT_NOFILE"), core = ocirl__rlimit_index("RLIMIT_CORE");
 	if (nofile < 0 || core < 0)
 		abort();

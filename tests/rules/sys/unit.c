@@ -3,6 +3,7 @@
  * namespace the container's user namespace owns, the mounts at /sys or
  * under it become one recursive bind of the host's /sys (read-only at its top), at the
  * end. */
+#include "ns-child.h"
 #include "rule-test.h"
 
 #define JOINED_NET "{\"type\":\"network\",\"path\":\"/run/netns/x\"}"
@@ -112,13 +113,13 @@ int main(void)
 	const char *nonet = "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\","
 			    "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\","
 			    "\"uid=65537\"]}]}";
-	rt_ctx.net_owned_by_own_userns = true;
+	rt_ctx.owns_net = true;
 	rt_check(nonet,
 		 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\","
 		 "\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
 		 "/t: dropped option uid=65537",
 		 "sys: inherit: /sys stays when the caller's user namespace owns its network namespace; ids are the caller's inside ids");
-	rt_ctx.net_owned_by_own_userns = false;
+	rt_ctx.owns_net = false;
 	rt_check(nonet,
 		 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"}]},\"mounts\":[{\"destination\":\"/t\",\"type\":\"tmpfs\","
 		 "\"options\":[\"uid=65536\"]}," RT_SYSBIND "]}",
@@ -130,6 +131,39 @@ int main(void)
 			 "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
 			 "/t: dropped option uid=65537",
 			 "sys skipped: inherit: the sysfs mount stays, whoever owns the network namespace");
+	/* a network namespace joined by path: the kernel is asked who owns it
+	 * (Docker's --network container:X and host, a pod's sandbox) */
+	pid_t c = ns_child_start(CLONE_NEWUSER | CLONE_NEWNET);
+	ok(c > 0, "sys: a child with a user and a network namespace of its own");
+	char joined[1024], c_self[64];
+	snprintf(c_self, sizeof(c_self), "/proc/%d", (int)c);
+	snprintf(in, sizeof(in),
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/%d/ns/net\"}]},\"mounts\":["
+		 "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\"}]}",
+		 (int)c);
+	snprintf(joined, sizeof(joined),
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/%d/ns/net\"}]},\"mounts\":["
+		 RT_SYSBIND "]}",
+		 (int)c);
+	char *saved = rt_ctx.proc_self;
+	rt_ctx.proc_self = (char *)"/proc/self";
+	rt_check(in, in, "", "sys: inherit: a network namespace joined by path that the caller's user namespace owns (or is "
+			     "above the owner of): a fresh sysfs stays");
+	rt_ctx.maps = &rt_userns;
+	rt_check(in, joined, "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys",
+		 "sys: userns: the same namespace joined from a new user namespace, which owns nothing: the bind");
+	rt_ctx.maps = &rt_inherit;
+	rt_ctx.proc_self = c_self;
+	snprintf(in, sizeof(in),
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/self/ns/net\"}]},\"mounts\":["
+		 "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\"}]}");
+	rt_check(in,
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/self/ns/net\"}]},\"mounts\":["
+		 RT_SYSBIND "]}",
+		 "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys",
+		 "sys: inherit: a caller (the child) joining a network namespace its user namespace does not own: the bind");
+	rt_ctx.proc_self = saved;
+	ns_child_stop(c);
 	rt_ctx.maps = &rt_maps;
 	return done_testing();
 }
