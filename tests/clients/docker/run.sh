@@ -223,6 +223,7 @@ echo "netns $(readlink /proc/self/ns/net)"
 echo "pidns $(readlink /proc/self/ns/pid)"
 echo "ipcns $(readlink /proc/self/ns/ipc)"
 echo "init $(tr "\0" " " < /proc/1/cmdline)"
+echo "mqueue $(grep -c " /dev/mqueue " /proc/self/mounts)"
 echo "oom $(cat /proc/self/oom_score_adj)"
 echo "nofile $(ulimit -n) $(ulimit -Hn)"
 echo "ids $(id -u) $(id -g) $(sed -n "s/^Groups:[[:space:]]*//p" /proc/self/status | tr -s " \t" " " | sed "s/ $//")"
@@ -347,7 +348,10 @@ docker_cases() { # RUNTIME
     # 5. --ipc host
     drun ipc-c "${pl[@]}" --network none --ipc host "$IMAGE" true
     refused ipc-c 'mqueue.*operation not permitted'
-    show ipc-w "${W[@]}" --network none --ipc host && expect ipc-w ipcns "$HOST_IPCNS" "the ipc namespace"
+    show ipc-w "${W[@]}" --network none --ipc host && {
+        expect ipc-w ipcns "$HOST_IPCNS" "the ipc namespace"
+        expect ipc-w mqueue 0 "mounts on /dev/mqueue"
+    }
     noted ipc-w '/dev/mqueue: removed the mqueue mount'
     report "$where: --ipc host: plain Docker fails (mounting mqueue: operation not permitted); through the wrapper the container is in the host's ipc namespace ($HOST_IPCNS), without /dev/mqueue" "$rt"
 
