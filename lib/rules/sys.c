@@ -45,11 +45,15 @@ static int mount_under_sys(const ocirl_node *mount)
 }
 
 /* Whether m is a bind of the host's /sys at /sys with at least our options
- * (locked-flags may have added some). */
+ * (locked-flags may have added some): of type "bind", or "none" as
+ * oci-rootless 0.1.0 wrote it and "runc spec --rootless" does (a config
+ * converted that way is converted already). "bind" is what validators accept
+ * (oci-runtime-tool validate --host-specific: unsupported mount type "none"). */
 static bool is_sys_bind(const ocirl_node *m)
 {
 	const char *d = rule_get_str(m, "destination"), *src = rule_get_str(m, "source"), *t = rule_get_str(m, "type");
-	if (!d || !src || !t || strcmp(d, "/sys") != 0 || strcmp(src, "/sys") != 0 || strcmp(t, "none") != 0)
+	if (!d || !src || !t || strcmp(d, "/sys") != 0 || strcmp(src, "/sys") != 0 ||
+	    (strcmp(t, "bind") != 0 && strcmp(t, "none") != 0))
 		return false;
 	ocirl_node *have = rule_get(m, "options");
 	for (size_t i = 0; i < sizeof(bind_options) / sizeof(bind_options[0]); i++)
@@ -79,7 +83,7 @@ static int apply(ocirl_rule_env *e)
 		if (is_sys_bind(ocirl__node_at(old, i)))
 			bind = ocirl__node_at(old, i);
 	bool made = !bind;
-	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "none", bind_options,
+	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options,
 						    sizeof(bind_options) / sizeof(bind_options[0]))))
 		return rule_nomem(e);
 	size_t under_sys = 0;

@@ -49,7 +49,7 @@ l=$(line sys '^removed this cgroup mount under /sys$')
 [ "$(jq -r .pointer <<< "$l")" = /mounts/2 ] || fail "cgroup removed: $l"
 l=$(line sys '^added a recursive bind')
 p=$(jq -r .pointer <<< "$l")
-[ "$(value "$W/out" "$p" | jq -r '.destination + " " + .type')" = "/sys none" ] && [ "$p" = /mounts/2 ] || fail "bind added: $l names $(value "$W/out" "$p")"
+[ "$(value "$W/out" "$p" | jq -r '.destination + " " + .type')" = "/sys bind" ] && [ "$p" = /mounts/2 ] || fail "bind added: $l names $(value "$W/out" "$p")"
 report "--explain=json, the sys rule: the sysfs and cgroup mounts at /mounts/1 and /mounts/2 of the input, the bind added at /mounts/2 of the output"
 
 # ---- keys with / and ~ are escaped (~1, ~0); members removed from objects

@@ -42,7 +42,7 @@ no-sort) [ $inns = 1 ] && f=".linux.uidMappings = $(map_of /proc/self/uid_map 1)
 second-column) [ $inns = 1 ] && f=".linux.uidMappings = $(map_of /proc/self/uid_map 2) | .linux.gidMappings = $(map_of /proc/self/gid_map 2)" ;;
 gid-from-uid) f='.linux.gidMappings = .linux.uidMappings' ;;
 keep-sysfs) f='if any(.linux.namespaces[]; .type == "network") then . else .mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end) end' ;;
-always-bind-sys) f='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)' ;;
+always-bind-sys) f='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "bind", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)' ;;
 keep-cgroups-path) p=$(jq -c '.linux.cgroupsPath // empty' "$last"); [ -n "$p" ] && f=".linux.cgroupsPath = $p" ;;
 no-userns) f='.linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)' ;;
 # the fix-ups of issue 6, each undone from the input ($last)
@@ -59,7 +59,7 @@ keep-bind-options) [ -f "$last" ] && p=$(jq -c '[.mounts[]? | select(.type == "b
 inherit-userns) case " $* " in *" inherit "*)
     f=".linux.namespaces += [{\"type\": \"user\"}] | .linux.uidMappings = $(map_of /proc/self/uid_map 1) | .linux.gidMappings = $(map_of /proc/self/gid_map 1)" ;; esac ;;
 # /sys bound whenever the spec has no network namespace, even when the caller's own is its user namespace's
-bind-sys-without-netns) f='if any(.linux.namespaces[]; .type == "network") then . else .mounts |= (map(select(.destination != "/sys" and (.destination | startswith("/sys/") | not))) + [{"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]) end' ;;
+bind-sys-without-netns) f='if any(.linux.namespaces[]; .type == "network") then . else .mounts |= (map(select(.destination != "/sys" and (.destination | startswith("/sys/") | not))) + [{"destination": "/sys", "type": "bind", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]) end' ;;
 esac
 jq "${f:-.}" "$out"
 rc=$?

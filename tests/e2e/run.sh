@@ -330,7 +330,7 @@ RESTORE_JOINED='.mounts |= map(if .destination == "/dev/pts" then .options = ["n
 RESTORE_SYSFS='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)'
 # The old answer for a network namespace joined by path: the host's /sys bound
 # in place of the fresh sysfs.
-HOST_SYS_BIND='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)'
+HOST_SYS_BIND='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "bind", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)'
 # pre.sh of a case that joins a network namespace the caller makes (in its own
 # user namespace, as dockerd makes a container's for --network container:X):
 # a process in a new network namespace, its identity in joined.netns, its

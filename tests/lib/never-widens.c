@@ -505,13 +505,14 @@ static const struct {
 	const char *dest; /* the mounts replaced: at dest (cleaned) ... */
 	const char *type; /* ... of this type; NULL: of any, at dest or under it, all by one bind */
 	const char *bind_type; /* the bind: at dest, of this type, source dest, with at least these options */
+	const char *old_type;  /* or of this type, as an older version (and runc spec --rootless) wrote it */
 	const char *const *opts;
 	bool may_go; /* a replaced mount may also go with no bind in its place */
 } replacements[] = {
-	{ "sys", "/sys", NULL, "none", sys_opts, false },
-	{ "proc", "/proc", "proc", "bind", bind_opts, false },
-	{ "ipc-mounts", "/dev/mqueue", "mqueue", "bind", bind_opts, true },
-	{ "ipc-mounts", "/dev/shm", "tmpfs", "bind", bind_opts, false },
+	{ "sys", "/sys", NULL, "bind", "none", sys_opts, false },
+	{ "proc", "/proc", "proc", "bind", NULL, bind_opts, false },
+	{ "ipc-mounts", "/dev/mqueue", "mqueue", "bind", NULL, bind_opts, true },
+	{ "ipc-mounts", "/dev/shm", "tmpfs", "bind", NULL, bind_opts, false },
 };
 
 static bool has_options(jo *m, const char *const *opts)
@@ -529,7 +530,9 @@ static bool has_options(jo *m, const char *const *opts)
 
 static bool is_replacement_bind(const mount *m, size_t r)
 {
-	return same_str(m->dest, replacements[r].dest) && same_str(m->type, replacements[r].bind_type) &&
+	return same_str(m->dest, replacements[r].dest) &&
+	       (same_str(m->type, replacements[r].bind_type) ||
+		(replacements[r].old_type && same_str(m->type, replacements[r].old_type))) &&
 	       same_str(m->source, replacements[r].dest) && has_options(m->m, replacements[r].opts);
 }
 

@@ -43,7 +43,7 @@ RT_UNUSED static ocirl_context rt_ctx = { .maps = &rt_maps, .cgroups = OCIRL_CGR
 	"{\"containerID\":1,\"hostID\":100000,\"size\":65536}],"                                       \
 	"\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]"
 #define RT_SYSBIND                                                                                     \
-	"{\"destination\":\"/sys\",\"type\":\"none\",\"source\":\"/sys\",\"options\":[\"rbind\",\"nosuid\"," \
+	"{\"destination\":\"/sys\",\"type\":\"bind\",\"source\":\"/sys\",\"options\":[\"rbind\",\"nosuid\"," \
 	"\"noexec\",\"nodev\",\"ro\"]}"
 #define RT_NETNS "{\"type\":\"network\"}"
 #define RT_USERNS "{\"type\":\"user\"}"

@@ -140,7 +140,8 @@ static void test_namespaces(void)
 #define PTS M("/dev/pts", "devpts", "devpts", "\"nosuid\",\"noexec\",\"newinstance\",\"mode=0620\",\"gid=5\"")
 #define SYS M("/sys", "sysfs", "sysfs", "\"nosuid\",\"noexec\",\"nodev\",\"ro\"")
 #define CGROUP M("/sys/fs/cgroup", "cgroup", "cgroup", "\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"")
-#define SYS_BIND M("/sys", "none", "/sys", "\"rbind\",\"nosuid\",\"noexec\",\"nodev\",\"ro\"")
+#define SYS_BIND M("/sys", "bind", "/sys", "\"rbind\",\"nosuid\",\"noexec\",\"nodev\",\"ro\"")
+#define OLD_SYS_BIND M("/sys", "none", "/sys", "\"rbind\",\"nosuid\",\"noexec\",\"nodev\",\"ro\"")
 #define HOST_BIND(d) M(d, "bind", d, "\"rbind\",\"nosuid\",\"noexec\",\"nodev\"")
 #define PROC "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}"
 #define SHM M("/dev/shm", "tmpfs", "shm", "\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"")
@@ -209,7 +210,9 @@ static void test_mounts(void)
 	check(MOUNTS(PTS, SYS, CGROUP), MOUNTS(PTS, SYS_BIND), "sys", NULL, "sys: /sys and under it replaced by the bind");
 	check(MOUNTS(M("sys/", "sysfs", "sysfs", "\"ro\""), M("/sys/kernel/../fs/cgroup", "cgroup", "cgroup", "")),
 	      MOUNTS(SYS_BIND), "sys", NULL, "sys: destinations cleaned");
-	check(MOUNTS(PTS), MOUNTS(PTS, SYS_BIND), "sys", "mounts: /sys (none) was added",
+	check(MOUNTS(PTS, SYS, CGROUP), MOUNTS(PTS, OLD_SYS_BIND), "sys", NULL,
+	      "sys: the bind of type none (oci-rootless 0.1.0, runc spec --rootless) counts as the bind");
+	check(MOUNTS(PTS), MOUNTS(PTS, SYS_BIND), "sys", "mounts: /sys (bind) was added",
 	      "sys: a bind with nothing it replaces");
 	check(MOUNTS(M("/sys", "sysfs", "sysfs", "\"ro\",\"nosymfollow\"")), MOUNTS(SYS_BIND), "sys",
 	      "mounts: /sys (sysfs): the bind of the host's /sys in its place (sys) lost option nosymfollow",
