@@ -60,7 +60,8 @@ CASES=("installing docker.io starts no daemon as root"
     "dockerd-rootless.sh starts; daemon.json holds docs/docker-daemon.json's runtimes entry; docker load"
     "a container: user namespace, network, oom_score_adj"
     "--ulimit nofile=1048576:1048576" "--pid host" "--ipc host" "--sysctl net.ipv4.ping_group_range"
-    "--network container:X" "--network host" "--memory" "-v (a bind volume)" "--user with --group-add")
+    "--network container:X" "--network host" "--memory" "-v (a bind volume)" "--user with --group-add"
+    "the life cycle: run -d, exec, stop, start, restart, rm")
 
 # ---------------------------------------------------------------- set-up
 wrapper_bin
@@ -485,6 +486,43 @@ docker_cases() { # RUNTIME
         dk rm -f "ocirl-$c-$rt" > /dev/null 2>&1
     done
     report "$where: --user 1000:1000 --group-add 2000 --group-add 5: through the wrapper, as plain, the process is uid 1000, gid 1000, groups 5 1000 2000 inside, and subordinate ids on the host" "$rt"
+
+    mark
+    # 12. The life cycle through the shim: run -d, exec, stop (SIGTERM reaches
+    # the container's shell: exit 0), start (a new create of the same
+    # bundle), restart, rm -f; each start counted by the container itself.
+    local n name
+    for c in life-c life-w; do
+        if [ $c = life-c ]; then pl_or_w=("${pl[@]}"); else pl_or_w=("${W[@]}"); fi
+        name=ocirl-$c-$rt
+        dk run -d --name "$name" "${pl_or_w[@]}" --network none "$IMAGE" \
+            sh -c 'echo started; trap "exit 0" TERM; sleep 300 & wait' > /dev/null 2> "$(err $c)" \
+            || { fail "$c: docker run -d failed: $(derr $c)"; continue; }
+        # (with OCI_ROOTLESS_RUNTIME_DEBUG the wrapper's note of exec is on
+        # the exec'd process's standard error)
+        [ "$(dk exec "$name" id -u 2> /dev/null)" = 0 ] || fail "$c: docker exec id -u: $(dk exec "$name" id -u 2>&1 | head -c 200)"
+        dk stop -t 10 "$name" > /dev/null 2>&1 || fail "$c: docker stop failed"
+        [ "$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$name" 2> /dev/null)" = "exited 0" ] \
+            || fail "$c: after docker stop: expected 'exited 0' (the TERM trap), got '$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$name" 2>&1)'"
+        dk start "$name" > /dev/null 2>&1 || fail "$c: docker start (again) failed: $(dk start "$name" 2>&1 | head -c 300)"
+        dk restart -t 10 "$name" > /dev/null 2>&1 || fail "$c: docker restart failed"
+        [ "$(dk inspect -f '{{.State.Status}}' "$name" 2> /dev/null)" = running ] || fail "$c: not running after docker restart"
+        for _ in $(seq 30); do
+            n=$(dk logs "$name" 2> /dev/null | grep -c '^started$')
+            [ "$n" -ge 3 ] && break
+            sleep 0.1
+        done
+        [ "$n" = 3 ] || fail "$c: the container started $n times, expected 3 (run, start, restart)"
+        dk logs "$name" >> "$(out $c)" 2>> "$(err $c)"
+        case $c in
+        *-w) [ "$(grep -c '^oci-rootless-runtime: create: bundle ' "$(err $c)")" = 3 ] \
+            || fail "$c: expected 3 notes of the wrapper's create (run, start, restart): $(grep -c '^oci-rootless-runtime: create: bundle ' "$(err $c)")" ;;
+        *) plain $c ;;
+        esac
+        dk rm -f "$name" > /dev/null 2>&1 || fail "$c: docker rm -f failed"
+        dk inspect "$name" > /dev/null 2>&1 && fail "$c: the container is still there after docker rm -f"
+    done
+    report "$where: the life cycle through the wrapper, as plain: run -d, exec, stop (exit 0 from the container's TERM trap), start again, restart (three creates, each converted), rm -f" "$rt"
 
     stop_dockerd
     echo "# $where: $((SECONDS - t0)) s"
