@@ -83,9 +83,13 @@ if ! dpkg-query -W -f='${Status}' docker.io 2> /dev/null | grep -q "install ok i
     printf '#!/bin/sh\n# made by tests/clients/docker/run.sh during apt-get install docker.io\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
     MADE_POLICY=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT # also when the install bails out
 fi
 ensure_packages bail "${PACKAGES[@]}"
-[ $MADE_POLICY = 1 ] && rm -f /usr/sbin/policy-rc.d
+if [ $MADE_POLICY = 1 ]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+fi
 for c in jq runuser nsenter unshare busybox ip rootlesskit newuidmap; do
     command -v "$c" > /dev/null || bail "$c not found (apt-get install ${PACKAGES[*]})"
 done
