@@ -6,6 +6,7 @@
  * be read stays unknown, and the fix-up that needs it then does the safe
  * thing (see lib/rules/).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/magic.h>
@@ -227,28 +228,35 @@ static char *read_fact(const char *dir, const char *name)
 /* User namespaces nest at most 32 deep (the kernel's limit). */
 #define USERNS_DEPTH_MAX 33
 
-bool ocirl__ns_owned_by(const char *ns_path, const char *user_path)
+int ocirl__ns_owner(const char *ns_path, const char *user_path)
 {
 	struct stat want, st;
 	struct statfs fs;
 	/* only a namespace file is opened: a path in a config could name a FIFO or a device */
 	if (stat(user_path, &want) < 0 || statfs(ns_path, &fs) < 0 || fs.f_type != NSFS_MAGIC)
-		return false;
+		return -1;
 	_cleanup_close_ int fd = open(ns_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return false;
+		return -1;
 	_cleanup_close_ int owner = ioctl(fd, NS_GET_USERNS);
+	if (owner < 0)
+		return errno == EPERM ? 0 : -1; /* EPERM: owned above the caller's user namespace */
 	/* up from the owner: EPERM once above the caller's own user namespace */
 	for (int depth = 0; owner >= 0 && depth < USERNS_DEPTH_MAX; depth++) {
 		if (fstat(owner, &st) < 0)
-			return false;
+			return -1;
 		if (st.st_dev == want.st_dev && st.st_ino == want.st_ino)
-			return true;
+			return 1;
 		int parent = ioctl(owner, NS_GET_PARENT);
 		close(owner);
 		owner = parent;
 	}
-	return false; /* not a namespace file, an old kernel, or owned elsewhere */
+	return 0;
+}
+
+bool ocirl__ns_owned_by(const char *ns_path, const char *user_path)
+{
+	return ocirl__ns_owner(ns_path, user_path) == 1;
 }
 
 /* Whether the caller's user namespace owns its own namespace PROC_SELF/NAME. */

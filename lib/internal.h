@@ -191,8 +191,11 @@ bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *
 ocirl_ns_id ocirl__ns_id(const char *path);
 /* Whether the user namespace at user_path owns the namespace at ns_path, or
  * is an ancestor of its owner (its root then has every capability over it):
- * the kernel's answer (ioctl NS_GET_USERNS, then NS_GET_PARENT). False when
- * either cannot be opened or asked (not a namespace file, an old kernel). */
+ * the kernel's answer (ioctl NS_GET_USERNS, then NS_GET_PARENT). 1 owned, 0
+ * not (the owner is elsewhere, or above us), -1 when it cannot tell (either
+ * path missing or not a namespace file, an old kernel). */
+int ocirl__ns_owner(const char *ns_path, const char *user_path);
+/* ocirl__ns_owner() == 1. */
 bool ocirl__ns_owned_by(const char *ns_path, const char *user_path);
 
 /* ---- JSON Pointers of a tree's nodes (lib/pointer.c) ---- */

@@ -213,6 +213,9 @@ ocirl_ns_kind ocirl__rule_namespace_path(const ocirl_rule_env *e, const char *ty
  * user namespace: the kernel is asked (NS_GET_USERNS) about the caller's own
  * namespace or the one joined by path; no when it cannot tell. */
 bool ocirl__rule_ns_owned(const ocirl_rule_env *e, const char *type);
+/* The same question, with "cannot tell" apart: 1 owned, 0 not, -1 unknown
+ * (in mode inherit, a path the kernel cannot be asked about). */
+int ocirl__rule_ns_owner(const ocirl_rule_env *e, const char *type);
 
 /* The mount's destination cleaned as runc does (relative ones are taken from
  * "/"); NULL when it has none or out of memory. */

@@ -132,21 +132,26 @@ ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type)
 	return ocirl__rule_namespace_path(e, type, &path);
 }
 
-bool ocirl__rule_ns_owned(const ocirl_rule_env *e, const char *type)
+int ocirl__rule_ns_owner(const ocirl_rule_env *e, const char *type)
 {
 	const char *path;
 	ocirl_ns_kind kind = ocirl__rule_namespace_path(e, type, &path);
 	if (kind == OCIRL_NS_NEW)
-		return true;
+		return 1;
 	if (e->maps->mode != OCIRL_MODE_INHERIT)
-		return false;
+		return 0;
 	const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_NS_OWNER);
 	if (kind == OCIRL_NS_OTHER) {
 		_cleanup_free_ char *user = NULL;
-		return asprintf(&user, "%s/ns/user", ctx->proc_self) >= 0 && ocirl__ns_owned_by(path, user);
+		return asprintf(&user, "%s/ns/user", ctx->proc_self) < 0 ? -1 : ocirl__ns_owner(path, user);
 	}
 	return strcmp(type, "network") == 0 ? ctx->owns_net : strcmp(type, "pid") == 0 ? ctx->owns_pid
 										     : strcmp(type, "ipc") == 0 && ctx->owns_ipc;
+}
+
+bool ocirl__rule_ns_owned(const ocirl_rule_env *e, const char *type)
+{
+	return ocirl__rule_ns_owner(e, type) == 1;
 }
 
 char *ocirl__rule_mount_destination(const ocirl_node *mount)

@@ -238,8 +238,10 @@ int main(void)
 	ok(ocirl__ns_owned_by(c_net, "/proc/self/ns/user"),
 	   "owned: the child's network namespace by our user namespace, its owner's parent (root here has every "
 	   "capability over it)");
-	ok(!ocirl__ns_owned_by("/proc/self/ns/net", c_user),
-	   "not owned: our network namespace by the child's user namespace (below its owner)");
+	ok(ocirl__ns_owner("/proc/self/ns/net", c_user) == 0,
+	   "not owned: our network namespace by the child's user namespace (below its owner): the kernel says so");
+	ok(ocirl__ns_owner("/nonexistent", "/proc/self/ns/user") == -1 && ocirl__ns_owner(c_net, "/nonexistent") == -1,
+	   "cannot tell: a missing namespace or user namespace");
 	ok(!ocirl__ns_owned_by(c_net, "/proc/self/ns/net"), "not owned: by a file that is no user namespace");
 	put("ns-regular", "x");
 	char reg[512], fifo[512];

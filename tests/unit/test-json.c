@@ -51,6 +51,8 @@ static int buffer_convert(char **out, size_t *len, const char *in, unsigned flag
 	o.uid = 1000;
 	o.gid = 1000;
 	o.proc_self_path = "/nonexistent";
+	static const char *const skip[] = { "mount-namespace", NULL }; /* the small inputs here have none */
+	o.skip_rules = skip;
 	*out = NULL;
 	*len = 0;
 	return ocirl_buffer_convert(out, len, NULL, in, strlen(in), "c.json", &o, flags, err);

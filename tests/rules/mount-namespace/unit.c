@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the rule mount-namespace (lib/rules/mount-namespace.c): a
+ * config without a mount namespace gets one, before the user namespace, in
+ * the modes that make a user namespace; none in mode inherit. */
+#include <string.h>
+
+#include "rule-test.h"
+
+#define LINUX(nss) "{\"linux\":{\"namespaces\":[" nss "]," RT_MAPS_JSON "}}"
+
+int main(void)
+{
+	rt_with_mount_namespace = true;
+	rt_ctx.maps = &rt_maps; /* mode subid */
+	rt_check(LINUX("{\"type\":\"pid\"}," RT_USERNS), LINUX("{\"type\":\"pid\"},{\"type\":\"mount\"}," RT_USERNS),
+		 "linux.namespaces: added {\"type\": \"mount\"}: a container in a user namespace of its own cannot mount "
+		 "its root in the caller's mount namespace (runc: \"error preparing rootfs: mount /, flags: 0x84000: "
+		 "operation not permitted\"); its mounts are its own, not the caller's",
+		 "mount-namespace: no mount namespace: one is added before the user namespace");
+	rt_check_tag(LINUX(RT_USERNS), "linux.namespaces: added {\"type\": \"mount\"}", "mount-namespace",
+		     "mount-namespace: the change is tagged");
+	rt_check(LINUX("{\"type\":\"mount\"},{\"type\":\"pid\"}," RT_USERNS), LINUX("{\"type\":\"mount\"},{\"type\":\"pid\"}," RT_USERNS),
+		 "", "mount-namespace: a mount namespace already there: nothing changes");
+	rt_check(LINUX("{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS),
+		 LINUX("{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS), "",
+		 "mount-namespace: a mount namespace joined by path stays");
+	rt_check_skipped("mount-namespace", LINUX(RT_USERNS), LINUX(RT_USERNS), "",
+			 "mount-namespace skipped: no mount namespace is added");
+	{
+		char *ex = NULL, *out = rt_convert("{\"ociVersion\":\"1.0.2\"}", &ex);
+		ok(out && strstr(out, "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}]") && ex &&
+			   strstr(ex, "added {\"type\": \"mount\"}") && strstr(ex, "[mount-namespace]"),
+		   "mount-namespace: a config without linux: linux made, a mount then a user namespace: %s", out ? out : "(null)");
+		free(out);
+		free(ex);
+	}
+
+	rt_ctx.maps = &rt_inherit;
+	rt_check("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", "",
+		 "mount-namespace: mode inherit: the runtime mounts as root of the caller's user namespace; none is added");
+	rt_ctx.maps = &rt_maps;
+	return done_testing();
+}
