@@ -5,7 +5,10 @@
  * /dev/mqueue becomes a bind of the host's when the caller's /dev/mqueue is
  * an mqueue mount (its mountinfo) and goes otherwise, and the tmpfs at
  * /dev/shm becomes a bind of the host's: a fresh mqueue or shm needs an ipc
- * namespace its user namespace owns.
+ * namespace its user namespace owns. With an ipc namespace joined by path
+ * that the container's user namespace does not own (the kernel says so, or
+ * the user namespace is new), the mqueue mount goes: a bind of the caller's
+ * would show the caller's queues. /dev/shm, a tmpfs, mounts anywhere.
  */
 #include "rule.h"
 
@@ -18,7 +21,24 @@ static const ocirl_field reads[] = {
 static int apply(ocirl_rule_env *e)
 {
 	ocirl_node *mounts = rule_get(e->config, "mounts");
-	if (!mounts || ocirl__rule_namespace(e, "ipc") != OCIRL_NS_CALLER || ocirl__rule_ns_owned(e, "ipc"))
+	const char *path;
+	ocirl_ns_kind kind = ocirl__rule_namespace_path(e, "ipc", &path);
+	if (!mounts || kind == OCIRL_NS_NEW)
+		return 0;
+	if (kind == OCIRL_NS_OTHER) {
+		if (ocirl__rule_ns_owner(e, "ipc") != 0)
+			return 0; /* owned, or the kernel cannot tell */
+		_cleanup_free_ char *why = NULL;
+		if (asprintf(&why,
+			     "the container joins the ipc namespace at \"%s\", which its user namespace does not own: no "
+			     "mqueue can be mounted for it (runc: \"error mounting \\\"mqueue\\\" to rootfs at "
+			     "\\\"/dev/mqueue\\\": operation not permitted\"), and a bind of the caller's would show the "
+			     "caller's queues, not that namespace's; its queues still work (mq_open)",
+			     path) < 0)
+			return -ENOMEM;
+		return ocirl__rule_replace_mounts(e, "/dev/mqueue", "mqueue", false, why);
+	}
+	if (ocirl__rule_ns_owned(e, "ipc"))
 		return 0;
 	static const char why[] = "the container shares the caller's ipc namespace, and a fresh mqueue or shm needs an "
 				  "ipc namespace its user namespace owns";

@@ -5,8 +5,15 @@
  * (ocirl__rule_ns_owned: in mode inherit the kernel is asked), the proc
  * mount at /proc becomes, in its place, a recursive bind of the host's
  * /proc: a fresh procfs needs a pid namespace its user namespace owns.
- * readonlyPaths and maskedPaths stay. A pid namespace joined by path is
- * left alone.
+ * readonlyPaths and maskedPaths stay.
+ * A pid namespace joined by path that the container's user namespace does
+ * not own (the kernel says so, or the container gets a new user namespace)
+ * with a proc mount at /proc is refused: no fresh procfs can be mounted for
+ * it (runc: error mounting "proc" ... operation not permitted), and a bind
+ * of the caller's /proc would show the caller's processes, not those of the
+ * namespace joined, which is no fix. The way is to run the runtime as root
+ * in the user namespace that owns it, in mode inherit (a daemon's own
+ * containers, the default there). Where the kernel cannot tell, it stays.
  */
 #include "rule.h"
 
@@ -15,6 +22,42 @@ static const ocirl_field reads[] = {
 	OCIRL_FIELDS_MOUNTS,
 	{ NULL, 0, 0 },
 };
+
+/* Whether the config mounts a proc at /proc. */
+static bool mounts_proc(const ocirl_rule_env *e)
+{
+	ocirl_node *mounts = rule_get(e->config, "mounts");
+	for (size_t i = 0, n = ocirl__node_len(mounts); i < n; i++) {
+		ocirl_node *m = ocirl__node_at(mounts, i);
+		const char *type = rule_get_str(m, "type");
+		if (!type || strcmp(type, "proc") != 0)
+			continue;
+		_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
+		if (dest && strcmp(dest, "/proc") == 0)
+			return true;
+	}
+	return false;
+}
+
+static int check(ocirl_rule_env *e)
+{
+	const char *path;
+	if (ocirl__rule_namespace_path(e, "pid", &path) != OCIRL_NS_OTHER || ocirl__rule_ns_owner(e, "pid") != 0 ||
+	    !mounts_proc(e))
+		return 0;
+	size_t at = 0;
+	for (ocirl_node *nss = rule_get(e->linux_, "namespaces"); at < ocirl__node_len(nss); at++)
+		if (rule_get_str(ocirl__node_at(nss, at), "path") == path)
+			break;
+	return ocirl__error_set(
+		e->err, OCIRL_ERROR_UNSUPPORTED, EPERM,
+		"linux.namespaces[%zu]: joins the pid namespace at \"%s\", which the container's user namespace does not own: "
+		"no fresh /proc can be mounted for it (runc: \"error mounting \\\"proc\\\" to rootfs at \\\"/proc\\\": "
+		"operation not permitted\"), and a bind of the caller's /proc would show the caller's processes, not that "
+		"namespace's; run the runtime as root in the user namespace that owns it, with --mode inherit (the "
+		"default there), or remove the entry",
+		at, path);
+}
 
 static int apply(ocirl_rule_env *e)
 {
@@ -30,5 +73,6 @@ const ocirl_rule ocirl__rule_proc = {
 	.name = "proc",
 	.summary = "with the caller's pid namespace, the proc mount at /proc becomes a bind of the host's /proc",
 	.reads = reads,
+	.check = check,
 	.apply = apply,
 };

@@ -4,6 +4,7 @@
  * caller has one (and goes otherwise), and /dev/shm a bind of the host's. */
 #include <unistd.h>
 
+#include "ns-child.h"
 #include "rule-test.h"
 
 int main(void)
@@ -59,6 +60,34 @@ int main(void)
 	rt_skip("own-namespaces", true);
 	close(nsfd);
 	unlink(nsfile);
+
+	/* an ipc namespace joined by path that the container's user namespace
+	 * does not own: the mqueue mount goes (a bind would show the caller's
+	 * queues), /dev/shm stays; asked of the kernel on real namespaces */
+	pid_t c = ns_child_start(CLONE_NEWUSER);
+	ok(c > 0, "ipc-mounts: a child with a user namespace of its own");
+	char c_self[64];
+	snprintf(c_self, sizeof(c_self), "/proc/%d", (int)c);
+	static const char joined[] = "{\"linux\":{\"namespaces\":[{\"type\":\"ipc\",\"path\":\"/proc/self/ns/ipc\"}]},"
+				     "\"mounts\":[{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+				     "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\"}]}";
+	rt_ctx.maps = &rt_inherit;
+	rt_ctx.ns_ipc.known = false; /* /proc/self/ns/ipc then counts as another namespace */
+	rt_ctx.proc_self = c_self;
+	rt_check(joined,
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"ipc\",\"path\":\"/proc/self/ns/ipc\"}]},"
+		 "\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\"}]}",
+		 "/dev/mqueue: removed the mqueue mount: the container joins the ipc namespace at \"/proc/self/ns/ipc\", "
+		 "which its user namespace does not own: no mqueue can be mounted for it",
+		 "ipc-mounts: inherit, an ipc namespace joined by path that the caller's user namespace does not own (the "
+		 "kernel says so): the mqueue mount goes, /dev/shm stays");
+	rt_ctx.proc_self = (char *)"/proc/self";
+	rt_check(joined, joined, "", "ipc-mounts: inherit, the same ipc namespace owned by the caller's user namespace: "
+				     "the fresh mqueue stays");
+	rt_ctx.proc_self = (char *)"/nonexistent";
+	rt_check(joined, joined, "", "ipc-mounts: inherit, the kernel cannot tell: the mqueue stays");
+	rt_ctx.proc_self = (char *)"/proc/self";
+	ns_child_stop(c);
 
 	/* the namespaces and mounts are read by other rules too */
 	rt_check_skipped("ipc-mounts", "{\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":5}]}",

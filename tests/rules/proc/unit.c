@@ -2,8 +2,10 @@
 /* Unit tests of the rule proc (lib/rules/proc.c): with the caller's pid
  * namespace, the proc mount at /proc becomes a recursive bind of the
  * host's /proc, in its place. */
+#include <string.h>
 #include <unistd.h>
 
+#include "ns-child.h"
 #include "rule-test.h"
 
 int main(void)
@@ -80,6 +82,51 @@ int main(void)
 	/* the namespaces and mounts are read by other rules too */
 	rt_check_skipped("proc", "{\"mounts\":[{\"type\":\"proc\"}]}", "error 1: mounts[0].destination: expected a string", "",
 			 "proc skipped: a mount without a destination is still refused");
+	/* a pid namespace joined by path that the container's user namespace does
+	 * not own, with a proc mount: refused (a bind would show the caller's
+	 * processes); asked of the kernel on real namespaces */
+	pid_t c = ns_child_start(CLONE_NEWUSER);
+	ok(c > 0, "proc: a child with a user namespace of its own");
+	char c_self[64], joined_c[512];
+	snprintf(c_self, sizeof(c_self), "/proc/%d", (int)c);
+	static const char joined_ours[] = "{\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}],"
+					  "\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"pid\",\"path\":\"/proc/self/ns/pid\"}]}}";
+	rt_ctx.maps = &rt_inherit;
+	rt_ctx.ns_pid.known = false; /* /proc/self/ns/pid then counts as another namespace */
+	rt_ctx.proc_self = c_self; /* the child as the caller: our pid namespace is not its own user namespace's */
+	rt_check_error(joined_ours,
+		       "error 2: linux.namespaces[1]: joins the pid namespace at \"/proc/self/ns/pid\", which the container's "
+		       "user namespace does not own: no fresh /proc can be mounted for it (runc: \"error mounting \\\"proc\\\" "
+		       "to rootfs at \\\"/proc\\\": operation not permitted\"), and a bind of the caller's /proc would show the "
+		       "caller's processes, not that namespace's; run the runtime as root in the user namespace that owns it, "
+		       "with --mode inherit (the default there), or remove the entry",
+		       "proc: inherit, a pid namespace joined by path its user namespace does not own (the kernel says so), "
+		       "with a proc mount: refused, naming the way");
+	rt_check_skipped("proc", joined_ours, joined_ours, "", "proc skipped: no refusal");
+	rt_ctx.proc_self = (char *)"/proc/self";
+	rt_check(joined_ours, joined_ours, "",
+		 "proc: inherit, the same pid namespace owned by the caller's user namespace: the fresh /proc stays");
+	snprintf(joined_c, sizeof(joined_c),
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"pid\",\"path\":\"/nonexistent/pid\"}]},"
+		 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}]}");
+	rt_check(joined_c, joined_c, "", "proc: inherit, a pid namespace path the kernel cannot be asked about: it stays");
+	rt_check("{\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"pid\",\"path\":\"/proc/self/ns/pid\"}]}}",
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"pid\",\"path\":\"/proc/self/ns/pid\"}]}}", "",
+		 "proc: no proc mount, nothing to refuse");
+	rt_ctx.maps = &rt_single;
+	{
+		char *ex = NULL, *out = rt_convert("{\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"}],\"linux\":"
+						   "{\"namespaces\":[{\"type\":\"pid\",\"path\":\"/nonexistent/pid\"}]}}",
+						   &ex);
+		ok(out && strstr(out, "error 2: linux.namespaces[0]: joins the pid namespace at \"/nonexistent/pid\""),
+		   "proc: single, any pid namespace joined by path (a new user namespace owns none): refused: %s",
+		   out ? out : "(null)");
+		free(out);
+		free(ex);
+	}
+	rt_ctx.maps = &rt_inherit;
+	ns_child_stop(c);
+
 	rt_check_skipped("proc", "{\"linux\":{\"namespaces\":[{\"type\":\"pid\",\"path\":7}]}}",
 			 "error 1: linux.namespaces[0].path: expected a string", "",
 			 "proc skipped: a namespace path of the wrong type is still refused");
