@@ -378,10 +378,12 @@ static bool write_oom(int fd, long v)
 	return lseek(fd, 0, SEEK_SET) == 0 && write(fd, buf, (size_t)n) == n;
 }
 
-bool ocirl__oom_allowed(const ocirl_context *ctx, int64_t v)
+bool ocirl__oom_lowest(const ocirl_context *ctx, int64_t v, int *out)
 {
-	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0 || v < -1000 || v > 1000)
+	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0 || v > 1000)
 		return false;
+	if (v < -1000)
+		v = -1000;
 	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -391,9 +393,25 @@ bool ocirl__oom_allowed(const ocirl_context *ctx, int64_t v)
 	long now = n > 0 ? strtol(buf, &end, 10) : 0;
 	if (n <= 0 || end == buf)
 		return false;
-	if (!write_oom(fd, (long)v))
-		return false; /* below the process's floor (oom_score_adj_min): EACCES */
-	write_oom(fd, now);   /* raising it back is always allowed */
+	if (v >= now) {
+		*out = (int)v;
+		return true;
+	}
+	/* Below the process's floor (oom_score_adj_min) the kernel says EACCES;
+	 * from the floor up it is allowed: the lowest allowed in [v, now] by
+	 * halves, now being allowed. */
+	long lo = v, hi = now;
+	if (write_oom(fd, lo))
+		hi = lo;
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+		if (write_oom(fd, mid))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	write_oom(fd, now); /* raising it back is always allowed */
+	*out = (int)hi;
 	return true;
 }
 

@@ -256,11 +256,13 @@ int ocirl__enum_parse(const char *const *names, size_t n, const char *name);
 bool ocirl__cgroup_name_valid(const char *id);
 
 /* ---- the kernel's own answers ---- */
-/* Whether the kernel lets this process set its oom_score_adj to v: tried on
- * the process itself, its own value written back at once. Only when ctx
- * reads the real /proc/self (else false: unknown). It changes the process's
- * oom_score_adj for an instant: a context shared by threads sees it. */
-bool ocirl__oom_allowed(const ocirl_context *ctx, int64_t v);
+/* The lowest oom_score_adj from v up that the kernel lets this process set
+ * (v itself, or its floor oom_score_adj_min, which /proc does not show),
+ * into *out: tried on the process itself, a value at a time (at most 12),
+ * its own written back at once. Only when ctx reads the real /proc/self
+ * (else false: unknown). It changes the process's oom_score_adj for an
+ * instant: a context shared by threads sees it. */
+bool ocirl__oom_lowest(const ocirl_context *ctx, int64_t v, int *out);
 
 /* ---- randomness ---- */
 /* Fills buf with n random bytes (getrandom()); -errno on failure. */

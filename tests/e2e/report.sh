@@ -18,6 +18,10 @@ echo "== net"
 ls /sys/class/net
 echo "== netns"
 readlink /proc/self/ns/net
+echo "== ipcns"
+readlink /proc/self/ns/ipc
+echo "== hostname"
+cat /proc/sys/kernel/hostname
 echo "== pid"
 echo $$
 echo "== proc1"

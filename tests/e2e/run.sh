@@ -108,6 +108,7 @@ S=$T/spec
 jq --arg root "$R" '.process.terminal = false | .process.args = ["/bin/sh", "/report"] | .root.path = $root' \
     "$S/config.json" > "$S/default.json" || bail "jq failed on the runc spec"
 jq '.linux.namespaces |= map(select(.type != "network"))' "$S/default.json" > "$S/nonet.json"
+jq '.linux.namespaces |= map(select(.type != "mount"))' "$S/default.json" > "$S/nomnt.json"
 jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64}
     | .linux.cgroupsPath = "/ocirl-e2e/limits"
     | .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
@@ -331,6 +332,33 @@ RESTORE_SYSFS='.mounts |= map(if .destination == "/sys" then {"destination": "/s
 # The old answer for a network namespace joined by path: the host's /sys bound
 # in place of the fresh sysfs.
 HOST_SYS_BIND='.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "bind", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)'
+# pre.sh of a case that joins a uts namespace the caller makes (in its own user
+# namespace), named ocirl-holder, with the hostname ocirl-e2e in the config.
+JOIN_OWNED_UTS='unshare --uts sh -c "hostname ocirl-holder && exec sleep 60" &
+JOINED_PID=$!
+trap "kill $JOINED_PID 2> /dev/null" EXIT
+i=0
+while [ "$(readlink /proc/$JOINED_PID/ns/uts)" = "$(readlink /proc/self/ns/uts)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.1
+jq --arg p "/proc/$JOINED_PID/ns/uts" ".linux.namespaces |= map(if .type == \"uts\" then {type: \"uts\", path: \$p} else . end) | .hostname = \"ocirl-e2e\"" input.json > input.tmp && mv input.tmp input.json'
+# pre.sh of cases that join a pid or an ipc namespace the caller makes (in its
+# own user namespace), as a pod's containers join its sandbox's: a sleeping
+# process, pid 1 of a new pid namespace (joined through the unshare
+# process's pid_for_children), or in a new ipc namespace.
+JOIN_OWNED_PID='unshare --pid --fork sleep 60 &
+JOINED_PID=$!
+trap "kill $JOINED_PID 2> /dev/null" EXIT
+i=0
+while [ "$(readlink /proc/$JOINED_PID/ns/pid_for_children)" = "$(readlink /proc/self/ns/pid)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.1
+jq --arg p "/proc/$JOINED_PID/ns/pid_for_children" ".linux.namespaces |= map(if .type == \"pid\" then {type: \"pid\", path: \$p} else . end)" input.json > input.tmp && mv input.tmp input.json'
+JOIN_OWNED_IPC='unshare --ipc sleep 60 &
+JOINED_PID=$!
+trap "kill $JOINED_PID 2> /dev/null" EXIT
+i=0
+while [ "$(readlink /proc/$JOINED_PID/ns/ipc)" = "$(readlink /proc/self/ns/ipc)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+readlink /proc/$JOINED_PID/ns/ipc > joined.ipcns
+jq --arg p "/proc/$JOINED_PID/ns/ipc" ".linux.namespaces |= map(if .type == \"ipc\" then {type: \"ipc\", path: \$p} else . end)" input.json > input.tmp && mv input.tmp input.json'
 # pre.sh of a case that joins a network namespace the caller makes (in its own
 # user namespace, as dockerd makes a container's for --network container:X):
 # a process in a new network namespace, its identity in joined.netns, its
@@ -363,7 +391,16 @@ LOCK_SETUP="mount -t tmpfs -o mode=755 ocirl-lock '$T/lock' && echo locked-data 
 # The caller lowers its own hard RLIMIT_NOFILE to 4096 (soft first to 1024,
 # below it, so that the container's soft 4096 can only come from the config).
 LOWER_NOFILE='ulimit -Sn 1024 && ulimit -Hn 4096'
-RAISE_OOM='echo 500 > /proc/self/oom_score_adj'
+# The caller raises its oom_score_adj to 500, then finds its floor (the
+# kernel's oom_score_adj_min, not in /proc) by trying values on itself.
+RAISE_OOM='echo 500 > /proc/self/oom_score_adj
+lo=-1001 hi=500
+while [ $((hi - lo)) -gt 1 ]; do
+    mid=$(((lo + hi) / 2))
+    if echo $mid > /proc/self/oom_score_adj 2> /dev/null; then hi=$mid; else lo=$mid; fi
+    echo 500 > /proc/self/oom_score_adj
+done
+echo $hi > caller.oomfloor'
 # A caller namespace whose gid map holds a subordinate range (newgidmap then
 # leaves setgroups allowed; with only its own gid, as under unshare -r, it is
 # "deny" and both runtimes skip setgroups silently): gids 0-5 are mapped, 10 is not.
@@ -538,6 +575,23 @@ for rt in $RUNTIMES; do
         report "$d" "$B"
     fi
 
+    d="$rt: default spec without a mount namespace, --mode single as the plain user: mount-namespace adds one, and it starts with its own mounts"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" nomnt "" --mode single
+        if expect_started; then
+            expect_own_sysfs; expect_devpts_gid5 no
+            jq -e '[.linux.namespaces[] | select(.type == "mount")] | length == 1' "$B/config.json" > /dev/null \
+                || fail "the converted config has no mount namespace: $(jq -c .linux.namespaces "$B/config.json")"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: the same without the mount namespace mount-namespace added: fails (mounting in the caller's mount namespace is not permitted)"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" nomnt '.linux.namespaces |= map(select(.type != "mount"))' --mode single
+        expect_failed '[Oo]peration not permitted|[Pp]ermission denied'
+        report "$d" "$B"
+    fi
+
     d="$rt: --mode subid as the plain user: maps 0 $UID_U 1 and 1 $SUBU_START $SUBU_COUNT (runtime calls newuidmap), devpts keeps gid=5"
     if ! skip_if_no_userns "$d"; then
         run_case plain "$rt" default "" --mode subid
@@ -636,12 +690,18 @@ for rt in $RUNTIMES; do
     fi
 
     # ------------------------------------------------ fix-ups (rules 6-10)
-    d="$rt: oomScoreAdj -500, the caller raised its own oom_score_adj to 500 (unshare): starts with the caller's 500"
+    d="$rt: oomScoreAdj -500, the caller raised its own oom_score_adj to 500 (unshare): raised to the lowest the kernel lets the caller set, its floor (found by the caller trying values on itself), and the container has it"
     if ! skip_if_no_userns "$d"; then
         PRE=$RAISE_OOM run_case unshare "$rt" oom ""
         [ "$(cat "$B/caller.oom" 2> /dev/null)" = 500 ] || fail "the caller's oom_score_adj is '$(cat "$B/caller.oom" 2> /dev/null)', not 500"
+        floor=$(cat "$B/caller.oomfloor" 2> /dev/null)
+        want=$floor
+        [ "${floor:-0}" -lt -500 ] 2> /dev/null && want=-500
+        got=$(jq .process.oomScoreAdj "$B/config.json" 2> /dev/null)
+        [ "$got" = "$want" ] || fail "oomScoreAdj -500 became $got, not $want (the caller's floor $floor, -500 where that is lower)"
         if expect_started; then
-            expect_sect oom 500
+            # crun 1.8 writes no 0: its container keeps the caller's 500 then
+            if [ "$rt" = crun ] && [ "$want" = 0 ]; then expect_sect oom 500; else expect_sect oom "$want"; fi
         fi
         report "$d" "$B"
     fi
@@ -728,6 +788,86 @@ for rt in $RUNTIMES; do
             report "$d" "$B"
         fi
     done
+
+    d="$rt: a uts namespace joined by path that the caller's user namespace owns, with a hostname (unshare), default mode (inherit): the hostname stays and the container has it"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_UTS run_case unshare "$rt" default ""
+        if expect_started; then
+            [ "$(sect hostname)" = ocirl-e2e ] || fail "the container's hostname: expected ocirl-e2e (set in the namespace it joined), got '$(sect hostname)'"
+            jq -e '.hostname == "ocirl-e2e"' "$B/config.json" > /dev/null || fail "the hostname is gone from the converted config"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: the same uts namespace joined from a user namespace of the container's own (unshare, --mode userns): hostname goes (rule hostname), the container starts with the joined namespace's name"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_UTS run_case unshare "$rt" default "" --mode userns
+        if expect_started; then
+            [ "$(sect hostname)" = ocirl-holder ] || fail "the container's hostname: expected ocirl-holder (the joined namespace's), got '$(sect hostname)'"
+            jq -e 'has("hostname") | not' "$B/config.json" > /dev/null || fail "the converted config still has a hostname"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: the hostname put back (unshare, --mode userns): fails (sethostname not permitted)"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_UTS run_case unshare "$rt" default '.hostname = "ocirl-e2e"' --mode userns
+        expect_failed 'sethostname'
+        report "$d" "$B"
+    fi
+
+    d="$rt: a pid namespace joined by path that the caller's user namespace owns (unshare, default mode, as a pod's containers share its sandbox's): a fresh /proc of that namespace, whose pid 1 is its sleep"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_PID run_case unshare "$rt" default ""
+        if expect_started; then
+            expect_sect proc1 sleep
+            [ "$(sect devs | awk '$1 == "/proc" { print $2 }')" != "$HOST_PROCDEV" ] || fail "/proc: expected a fresh procfs, got the host's device $HOST_PROCDEV"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: the same pid namespace joined from a user namespace of the container's own (unshare, --mode userns): refused (exit 4), the message names --mode inherit"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_PID run_case unshare "$rt" default "" --mode userns
+        [ "$(rc_of convert)" = 4 ] || fail "conversion: expected exit 4, got $(rc_of convert)"
+        grep -q 'joins the pid namespace at .*--mode inherit' "$B/convert.err" 2> /dev/null || fail "the refusal does not name the way: $(head -c 300 "$B/convert.err" 2> /dev/null)"
+        [ -f "$B/run.rc" ] && fail "the runtime ran"
+        report "$d" "$B"
+    fi
+    if [ "$rt" = runc ]; then
+        # crun 1.8 starts it with some /proc (the issue's finding): the refusal is
+        # about what the container would see, shown under runc as a failure
+        d="$rt: negative control: the same converted with --skip proc (no refusal): runc cannot mount the joined namespace's /proc"
+        if ! skip_if_no_userns "$d"; then
+            PRE=$JOIN_OWNED_PID run_case unshare "$rt" default "" --mode userns --skip proc
+            expect_failed 'proc.*operation not permitted'
+            report "$d" "$B"
+        fi
+    fi
+
+    d="$rt: an ipc namespace joined by path that the caller's user namespace owns (unshare, default mode): the container is in it, with a fresh mqueue"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_IPC run_case unshare "$rt" default ""
+        if expect_started; then
+            expect_mqueue
+            [ "$(sect ipcns)" = "$(cat "$B/joined.ipcns" 2> /dev/null)" ] || fail "the container's ipc namespace: expected the joined one, got '$(sect ipcns)'"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: the same ipc namespace joined from a user namespace of the container's own (unshare, --mode userns): the mqueue mount goes (ipc-mounts), it starts in that namespace"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_IPC run_case unshare "$rt" default "" --mode userns
+        if expect_started; then
+            [ -z "$(mount_line /dev/mqueue)" ] || fail "/dev/mqueue: expected no mount, got '$(mount_line /dev/mqueue)'"
+            [ "$(sect ipcns)" = "$(cat "$B/joined.ipcns" 2> /dev/null)" ] || fail "the container's ipc namespace: expected the joined one, got '$(sect ipcns)'"
+        fi
+        report "$d" "$B"
+    fi
+    if [ "$rt" = runc ]; then
+        d="$rt: negative control: the mqueue mount put back (unshare, --mode userns): runc cannot mount it"
+        if ! skip_if_no_userns "$d"; then
+            PRE=$JOIN_OWNED_IPC run_case unshare "$rt" default '.mounts += [{"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"]}]' --mode userns
+            expect_failed 'mqueue.*operation not permitted'
+            report "$d" "$B"
+        fi
+    fi
 
     d="$rt: no pid namespace (unshare): /proc is a bind of the caller's /proc, the caller's processes show, readonly and masked paths still applied"
     if ! skip_if_no_userns "$d"; then

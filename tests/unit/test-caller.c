@@ -264,6 +264,53 @@ int main(void)
 	ocirl_context_free(ctx);
 	ns_child_stop(c);
 
+	/* The lowest oom_score_adj the kernel allows, tried on a child raised to
+	 * 300: the answer is allowed, one below it is not (or it is -1000),
+	 * and the child's own 300 is back. */
+	{
+		int p[2];
+		if (pipe(p) < 0)
+			abort();
+		pid_t k = fork();
+		if (k == 0) {
+			char r = 'n';
+			FILE *f = fopen("/proc/self/oom_score_adj", "w");
+			if (f && fputs("300\n", f) >= 0 && fclose(f) == 0) {
+				ocirl_context self = { .proc_self = (char *)"/proc/self" };
+				int low = 99999, again = 99999;
+				bool tried = ocirl__oom_lowest(&self, -1000, &low);
+				char buf[16] = "";
+				FILE *g = fopen("/proc/self/oom_score_adj", "r");
+				bool back = g && fgets(buf, sizeof(buf), g) && strcmp(buf, "300\n") == 0;
+				if (g)
+					fclose(g);
+				bool below = low == -1000;
+				if (!below) {
+					FILE *h = fopen("/proc/self/oom_score_adj", "w");
+					below = h && fprintf(h, "%d\n", low - 1) > 0 && fclose(h) != 0; /* refused on write */
+					h = fopen("/proc/self/oom_score_adj", "w");
+					if (h) {
+						fputs("300\n", h);
+						fclose(h);
+					}
+				}
+				bool itself = ocirl__oom_lowest(&self, low + 5, &again) && again == low + 5;
+				ocirl_context other = { .proc_self = (char *)"/tmp/other" };
+				bool unknown = !ocirl__oom_lowest(&other, -1000, &again);
+				r = tried && low <= 300 && back && below && itself && unknown ? 'y' : 'n';
+			}
+			(void)!write(p[1], &r, 1);
+			_exit(0);
+		}
+		char r = 'n';
+		close(p[1]);
+		(void)!read(p[0], &r, 1);
+		close(p[0]);
+		waitpid(k, NULL, 0);
+		ok(r == 'y', "the lowest oom_score_adj from -1000 up: allowed, the one below refused, the caller's own "
+			     "restored; a value above the floor is its own answer; another proc_self: unknown");
+	}
+
 	ocirl_cgroups cgv;
 	ok(ocirl_cgroups_parse(&cgv, "keep") == 0 && cgv == OCIRL_CGROUPS_KEEP && ocirl_cgroups_parse(&cgv, "x") < 0,
 	   "cgroups choices parse");
