@@ -34,11 +34,7 @@ static int apply(ocirl_rule_env *e)
 		     "that namespace's name",
 		     path) < 0)
 		return -ENOMEM;
-	int r;
-	if ((r = ocirl__rule_drop(e, e->config, "hostname", "hostname", why)) < 0 ||
-	    (r = ocirl__rule_drop(e, e->config, "domainname", "domainname", why)) < 0)
-		return r;
-	return 0;
+	return ocirl__rule_drop_names(e, why);
 }
 
 const ocirl_rule ocirl__rule_hostname = {

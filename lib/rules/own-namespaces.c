@@ -52,11 +52,7 @@ static int apply(ocirl_rule_env *e)
 	static const char why[] = "the container has no uts namespace of its own once the caller's is shared, and only "
 				  "there can a hostname be set (runc: \"unable to set hostname without a private UTS "
 				  "namespace\")";
-	int r;
-	if ((r = ocirl__rule_drop(e, e->config, "hostname", "hostname", why)) < 0 ||
-	    (r = ocirl__rule_drop(e, e->config, "domainname", "domainname", why)) < 0)
-		return r;
-	return 0;
+	return ocirl__rule_drop_names(e, why);
 }
 
 const ocirl_rule ocirl__rule_own_namespaces = {

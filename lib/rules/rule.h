@@ -185,6 +185,9 @@ static inline bool rule_id_mapped(const ocirl_mappings *maps, bool is_uid, uint6
 
 /* Removes obj.key when it is there, explained as "WHERE: removed: WHY". */
 int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const char *where, const char *why);
+/* Removes hostname and domainname, each explained with why (own-namespaces,
+ * hostname: a uts namespace where the container may not set them). */
+int ocirl__rule_drop_names(ocirl_rule_env *e, const char *why);
 /* Removes the keys of obj for which drop(key, arg) is true, each explained
  * as "PREFIX.KEY: removed: WHY". */
 int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const char *key, const void *arg),

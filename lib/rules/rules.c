@@ -71,6 +71,15 @@ int ocirl__rule_drop(ocirl_rule_env *e, ocirl_node *obj, const char *key, const 
 	return ocirl__rule_change(e, OCIRL_CHANGE_REMOVED, obj, key, where, "removed: %s", why);
 }
 
+int ocirl__rule_drop_names(ocirl_rule_env *e, const char *why)
+{
+	int r;
+	if ((r = ocirl__rule_drop(e, e->config, "hostname", "hostname", why)) < 0 ||
+	    (r = ocirl__rule_drop(e, e->config, "domainname", "domainname", why)) < 0)
+		return r;
+	return 0;
+}
+
 int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const char *, const void *),
 			  const void *arg, const char *prefix, const char *why)
 {
