@@ -225,6 +225,32 @@ static char *read_fact(const char *dir, const char *name)
 	return text;
 }
 
+/* Whether AppArmor confines the caller, and which profiles are loaded. */
+static void read_apparmor(ocirl_context *ctx)
+{
+	_cleanup_free_ char *path = join(ctx->proc_self, "attr/apparmor/current");
+	if (!path)
+		return;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[256];
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	if (n >= 0) {
+		ctx->aa_known = ctx->aa_enabled = true;
+	} else if (errno == EINVAL) {
+		ctx->aa_known = true; /* built in, not the active security module */
+		return;
+	} else {
+		/* no attr/apparmor in a PROC_SELF that has attr/: a kernel without
+		 * AppArmor (a made-up PROC_SELF without attr/ tells nothing) */
+		struct stat st;
+		_cleanup_free_ char *attr = join(ctx->proc_self, "attr");
+		ctx->aa_known = errno == ENOENT && attr && stat(attr, &st) == 0 && S_ISDIR(st.st_mode);
+		return;
+	}
+	if (strcmp(ctx->proc_self, "/proc/self") == 0)
+		ctx->aa_profiles = read_fact("/sys/kernel/security/apparmor", "profiles");
+}
+
 /* User namespaces nest at most 32 deep (the kernel's limit). */
 #define USERNS_DEPTH_MAX 33
 
@@ -434,6 +460,7 @@ void ocirl_context_free(ocirl_context *ctx)
 		return;
 	ocirl_mappings_free(ctx->maps);
 	free(ctx->proc_self);
+	free(ctx->aa_profiles);
 	free(ctx->cg_path);
 	free(ctx->cg_parent);
 	free(ctx->cg_controllers);
@@ -498,6 +525,8 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 		ctx->owns_pid = owns_own(ctx->proc_self, "ns/pid");
 		ctx->owns_ipc = owns_own(ctx->proc_self, "ns/ipc");
 	}
+	if (facts & OCIRL_FACT_APPARMOR)
+		read_apparmor(ctx);
 	if ((facts & OCIRL_FACT_CGROUP) && ctx->cgroups == OCIRL_CGROUPS_AUTO)
 		read_cgroup(ctx, ctx->cgroup_root);
 }

@@ -143,6 +143,14 @@ struct ocirl_context {
 	bool owns_net, owns_pid, owns_ipc;
 	bool mqueue_mounted;          /* the caller's /dev/mqueue is an mqueue mount */
 
+	/* AppArmor: aa_enabled when PROC_SELF/attr/apparmor/current can be read
+	 * (known and not enabled: no attr/apparmor in PROC_SELF/attr, a kernel
+	 * without it; or EINVAL, not the active security module);
+	 * aa_profiles, the loaded profiles, one "NAME (MODE)" a line, from
+	 * securityfs (only for the real /proc/self; NULL: unknown). */
+	bool aa_known, aa_enabled;
+	char *aa_profiles;
+
 	ocirl_cgroup_manager cgroup_manager;
 	char *container_id; /* NULL: none given */
 	bool cg_v2;           /* the caller's cgroup is a cgroup v2 one (a "0::" line, mounted) */
@@ -171,7 +179,8 @@ enum {
 	OCIRL_FACT_NS = 1 << 3,        /* ns_pid, ns_ipc, ns_net, ns_uts, ns_cgroup */
 	OCIRL_FACT_NS_OWNER = 1 << 4,  /* owns_net, owns_pid, owns_ipc */
 	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_v2, cg_path, cg_parent, cg_delegated, cg_controllers, cg_manager... */
-	OCIRL_FACT_ALL = (1 << 6) - 1,
+	OCIRL_FACT_APPARMOR = 1 << 6,  /* aa_known, aa_enabled, aa_profiles */
+	OCIRL_FACT_ALL = (1 << 7) - 1,
 };
 
 /* A context with the given facts read; the others are read by

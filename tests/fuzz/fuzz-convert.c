@@ -51,6 +51,9 @@ static void context_for(ocirl_context *ctx, unsigned char selector)
 		ctx->hard[i] = i % 2 ? 20000 : UINT64_MAX;
 	}
 	ctx->mqueue_mounted = selector & 32;
+	ctx->aa_known = true;
+	ctx->aa_enabled = selector & 16;
+	ctx->aa_profiles = (char *)"docker-default (enforce)\n";
 	ctx->owns_net = ctx->owns_pid = ctx->owns_ipc = selector & 64;
 	ctx->proc_self = (char *)"/nonexistent/self"; /* a namespace joined by path is never opened */
 	ctx->cg_v2 = true;

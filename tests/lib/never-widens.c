@@ -8,7 +8,8 @@
  * | linux.namespaces | every entry stays as written (type, path, the rest) | an entry of type user may go: user-namespace (keeps one, or none in mode inherit); a pid, network, ipc, uts or cgroup entry with a path may go: own-namespaces (the path named the caller's own, which the container then shares) |
  * | process.capabilities | no set gains a capability; a set that was there stays an array | none |
  * | process.noNewPrivileges | true stays true | none |
- * | process.apparmorProfile, process.selinuxLabel, linux.seccomp | the same JSON value | none |
+ * | process.apparmorProfile | the same JSON value | it may go: apparmor (no AppArmor, or the profile not loaded) |
+ * | process.selinuxLabel, linux.seccomp | the same JSON value | none |
  * | mounts | every mount stays, found by its cleaned destination, type and source, and keeps its restrictive flags and its other options | below |
  *
  * A namespace with a path naming the caller's own is removed by own-namespaces
@@ -24,7 +25,7 @@
  * The exceptions for mounts:
  *
  *  - sys: the mounts at /sys and under it (any type) go, and one bind of the
- *    host's /sys is added (type none, source /sys, at least rbind, nosuid,
+ *    host's /sys is added (type bind, or none as 0.1.0 wrote it, source /sys, at least rbind, nosuid,
  *    noexec, nodev, ro). The bind must keep the restrictive flags of the
  *    mounts that were exactly at /sys but the atime ones; those under /sys
  *    are not compared (the host's own mounts show through the bind).
@@ -168,6 +169,15 @@ static int same(checker *w, const char *place)
 	if (json_object_equal(a, b))
 		return 0;
 	return violation(w, "%s: %s became %s", place, a ? text(a) : "absent", b ? text(b) : "absent");
+}
+
+/* The same, or gone when the rule apparmor removed it (no AppArmor on the
+ * host, or the profile not loaded: it could not be applied). */
+static int same_or_apparmor(checker *w, const char *place)
+{
+	if (made(w, "apparmor") && !get(w->out, place))
+		return 0;
+	return same(w, place);
 }
 
 /* true stays true. */
@@ -668,7 +678,7 @@ static const struct {
 	{ "linux.namespaces", namespaces },         /* user entries: user-namespace */
 	{ "process.capabilities", capabilities },
 	{ "process.noNewPrivileges", stays_true },
-	{ "process.apparmorProfile", same },
+	{ "process.apparmorProfile", same_or_apparmor }, /* apparmor */
 	{ "process.selinuxLabel", same },
 	{ "linux.seccomp", same },
 	{ "mounts", mounts },                       /* sys, proc, ipc-mounts, locked-flags, id-options, joined-id-options */

@@ -224,6 +224,35 @@ int main(void)
 	ok(same, "the real /proc/self: getrlimit() gives the hard limits /proc/self/limits shows, all 16");
 	ocirl_context_free(ctx);
 
+	/* AppArmor: read from attr/apparmor/current; attr/ without apparmor/ is a
+	 * kernel without it; no attr/ at all (a made-up folder) tells nothing */
+	{
+		const char *const dirs[] = { "aa-on", "aa-on/attr", "aa-on/attr/apparmor", "aa-off", "aa-off/attr", "aa-none" };
+		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+			dir(dirs[i]);
+		put("aa-on/attr/apparmor/current", "unconfined\n");
+		const char *const which[] = { "aa-on", "aa-off", "aa-none" };
+		bool aa_known[3], aa_on[3];
+		for (int i = 0; i < 3; i++) {
+			char p[512];
+			snprintf(p, sizeof(p), "%s/%s", tmp, which[i]);
+			ocirl_options aa = OCIRL_OPTIONS_INIT;
+			aa.mode = OCIRL_MODE_SINGLE;
+			aa.uid = aa.gid = 1000;
+			aa.proc_self_path = p;
+			ctx = NULL;
+			aa_known[i] = aa_on[i] = false;
+			if (ocirl_context_new(&ctx, &aa, &err) == 0) {
+				aa_known[i] = ctx->aa_known;
+				aa_on[i] = ctx->aa_enabled;
+				ok(!ctx->aa_profiles, "AppArmor (%s): loaded profiles unknown for a PROC_SELF that is not the real one", which[i]);
+			}
+			ocirl_context_free(ctx);
+		}
+		ok(aa_known[0] && aa_on[0] && aa_known[1] && !aa_on[1] && !aa_known[2],
+		   "AppArmor: attr/apparmor/current read: enabled; attr/ without apparmor/: known, not enabled; no attr/: unknown");
+	}
+
 	/* Who owns a namespace: the kernel's answer, on real namespaces. C has a
 	 * user and a network namespace of its own; its user namespace is a
 	 * child of ours. */

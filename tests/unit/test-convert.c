@@ -29,9 +29,9 @@ static void test_rules_read(void)
 						  "resources",  "cgroupsPath", "netDevices",  "intelRdt" };
 	static const char *const linux_not[] = { "maskedPaths", "readonlyPaths", "devices", "seccomp", "rootfsPropagation",
 						 "mountLabel", "personality", "timeOffsets" };
-	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj" };
+	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj", "apparmorProfile" };
 	static const char *const process_not[] = { "capabilities", "args", "env", "cwd", "consoleSize", "terminal",
-						   "apparmorProfile", "noNewPrivileges", "selinuxLabel", "ioPriority",
+						   "noNewPrivileges", "selinuxLabel", "ioPriority",
 						   "scheduler", "execCPUAffinity" };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 	for (size_t i = 0; i < N_OF(root_read); i++)

@@ -89,6 +89,12 @@ static void test_process(void)
 	      "noNewPrivileges turned on");
 	check("{\"process\":{\"apparmorProfile\":\"docker-default\"}}", "{\"process\":{\"apparmorProfile\":\"unconfined\"}}",
 	      ALL_RULES, "process.apparmorProfile: docker-default became unconfined", "apparmorProfile changed");
+	check("{\"process\":{\"apparmorProfile\":\"docker-default\"}}", "{\"process\":{}}", "apparmor", NULL,
+	      "apparmorProfile removed by apparmor (it could not be applied)");
+	check("{\"process\":{\"apparmorProfile\":\"docker-default\"}}", "{\"process\":{\"apparmorProfile\":\"x\"}}",
+	      "apparmor", "process.apparmorProfile: docker-default became x", "apparmorProfile changed, even by apparmor");
+	check("{\"process\":{\"apparmorProfile\":\"docker-default\"}}", "{\"process\":{}}", "user-namespace",
+	      "process.apparmorProfile: docker-default became absent", "apparmorProfile removed without the rule");
 	check("{\"process\":{\"selinuxLabel\":\"system_u:system_r:container_t:s0\"}}", "{\"process\":{}}", ALL_RULES,
 	      "process.selinuxLabel: system_u:system_r:container_t:s0 became absent", "selinuxLabel removed");
 }
