@@ -18,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 
 #include "internal.h"
 
@@ -441,6 +442,56 @@ bool ocirl__oom_lowest(const ocirl_context *ctx, int64_t v, int *out)
 	return true;
 }
 
+/* Whether profiles (securityfs' "NAME (MODE)" lines) lists name. */
+static bool aa_listed(const char *profiles, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *l = profiles; *l;) {
+		if (strncmp(l, name, len) == 0 && strncmp(l + len, " (", 2) == 0)
+			return true;
+		const char *nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		l = nl + 1;
+	}
+	return false;
+}
+
+int ocirl__aa_applies(const ocirl_context *ctx, const char *name)
+{
+	if (strcmp(name, "unconfined") == 0)
+		return 1;
+	if (ctx->aa_profiles)
+		return aa_listed(ctx->aa_profiles, name);
+	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0)
+		return -1;
+	char cmd[512];
+	int len = snprintf(cmd, sizeof(cmd), "exec %s", name);
+	if (len < 0 || (size_t)len >= sizeof(cmd))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* only async-signal-safe calls here: the caller may have threads */
+		int fd = open("/proc/self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = open("/proc/self/attr/exec", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(3);
+		if (write(fd, cmd, (size_t)len) == len)
+			_exit(0);
+		_exit(errno == ENOENT ? 1 : 3);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == 0 ? 1 : WEXITSTATUS(status) == 1 ? 0 : -1;
+}
+
 int ocirl__random(void *buf, size_t n)
 {
 	size_t done = 0;
@@ -527,6 +578,18 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 	}
 	if (facts & OCIRL_FACT_APPARMOR)
 		read_apparmor(ctx);
+	if (facts & OCIRL_FACT_CAPBND) {
+		_cleanup_free_ char *status = read_fact(ctx->proc_self, "status");
+		const char *l = status ? strstr(status, "\nCapBnd:") : NULL;
+		char *end;
+		if (l) {
+			unsigned long long v = strtoull(l + 8, &end, 16);
+			if (end != l + 8 && (*end == '\n' || *end == '\0')) {
+				ctx->capbnd_known = true;
+				ctx->capbnd = v;
+			}
+		}
+	}
 	if ((facts & OCIRL_FACT_CGROUP) && ctx->cgroups == OCIRL_CGROUPS_AUTO)
 		read_cgroup(ctx, ctx->cgroup_root);
 }

@@ -151,6 +151,10 @@ struct ocirl_context {
 	bool aa_known, aa_enabled;
 	char *aa_profiles;
 
+	/* The caller's bounding set: CapBnd in PROC_SELF/status, bit N capability N. */
+	bool capbnd_known;
+	uint64_t capbnd;
+
 	ocirl_cgroup_manager cgroup_manager;
 	char *container_id; /* NULL: none given */
 	bool cg_v2;           /* the caller's cgroup is a cgroup v2 one (a "0::" line, mounted) */
@@ -180,7 +184,8 @@ enum {
 	OCIRL_FACT_NS_OWNER = 1 << 4,  /* owns_net, owns_pid, owns_ipc */
 	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_v2, cg_path, cg_parent, cg_delegated, cg_controllers, cg_manager... */
 	OCIRL_FACT_APPARMOR = 1 << 6,  /* aa_known, aa_enabled, aa_profiles */
-	OCIRL_FACT_ALL = (1 << 7) - 1,
+	OCIRL_FACT_CAPBND = 1 << 7,    /* capbnd_known, capbnd */
+	OCIRL_FACT_ALL = (1 << 8) - 1,
 };
 
 /* A context with the given facts read; the others are read by
@@ -272,6 +277,13 @@ bool ocirl__cgroup_name_valid(const char *id);
  * (else false: unknown). It changes the process's oom_score_adj for an
  * instant: a context shared by threads sees it. */
 bool ocirl__oom_lowest(const ocirl_context *ctx, int64_t v, int *out);
+/* Whether the AppArmor profile name can be applied: 1 yes, 0 no (it is not
+ * loaded), -1 unknown. From ctx->aa_profiles when known (securityfs, which
+ * only root of the initial user namespace may read); else, for the real
+ * /proc/self only, tried in a child process, which asks the kernel to
+ * change to it on its next exec (attr/apparmor/exec) and exits: the
+ * kernel says ENOENT for a profile that is not loaded. */
+int ocirl__aa_applies(const ocirl_context *ctx, const char *name);
 
 /* ---- randomness ---- */
 /* Fills buf with n random bytes (getrandom()); -errno on failure. */

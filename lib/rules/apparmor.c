@@ -3,8 +3,8 @@
  * apparmor: process.apparmorProfile goes when it cannot be applied: the
  * host has no AppArmor (PROC_SELF/attr/apparmor/current cannot be read: the
  * kernel has no AppArmor, or it is not the active security module), or the
- * profile is not loaded (not among /sys/kernel/security/apparmor/profiles,
- * read only for the real /proc/self). Docker, containerd and nerdctl write
+ * profile is not loaded (ocirl__aa_applies: securityfs' list where it can
+ * be read, else, for the real /proc/self, a child process asks for it). Docker, containerd and nerdctl write
  * docker-default or cri-containerd.apparmor.d, which a rootless daemon does
  * not load. runc: "unable to apply apparmor profile: apparmor failed to
  * apply profile: write /proc/self/attr/exec: invalid argument" without
@@ -19,21 +19,6 @@ static const ocirl_field reads[] = {
 	{ "process.apparmorProfile", OCIRL_FIELD_STRING, 0 },
 	{ NULL, 0, 0 },
 };
-
-/* Whether profiles (securityfs' "NAME (MODE)" lines) lists name. */
-static bool loaded(const char *profiles, const char *name)
-{
-	size_t len = strlen(name);
-	for (const char *l = profiles; *l;) {
-		if (strncmp(l, name, len) == 0 && strncmp(l + len, " (", 2) == 0)
-			return true;
-		const char *nl = strchr(l, '\n');
-		if (!nl)
-			break;
-		l = nl + 1;
-	}
-	return false;
-}
 
 static int apply(ocirl_rule_env *e)
 {
@@ -50,12 +35,12 @@ static int apply(ocirl_rule_env *e)
 					"no profile can be applied (runc: \"unable to apply apparmor profile: apparmor failed "
 					"to apply profile: write /proc/self/attr/exec: invalid argument\"; crun: \"AppArmor is "
 					"not initialized correctly\")");
-	if (!ctx->aa_profiles || strcmp(profile, "unconfined") == 0 || loaded(ctx->aa_profiles, profile))
+	if (ocirl__aa_applies(ctx, profile) != 0)
 		return 0;
 	return ocirl__rule_drop(e, process, "apparmorProfile", "process.apparmorProfile",
-				"the profile is not loaded (not in /sys/kernel/security/apparmor/profiles), and only "
-				"root can load one (apparmor_parser): applying it fails (runc: \"apparmor failed to apply "
-				"profile: ... no such file or directory\"); the container keeps the caller's confinement");
+				"the profile is not loaded (the kernel knows no profile of that name), and only root can "
+				"load one (apparmor_parser): applying it fails (runc: \"apparmor failed to apply profile: "
+				"... no such file or directory\"); the container keeps the caller's confinement");
 }
 
 const ocirl_rule ocirl__rule_apparmor = {

@@ -20,6 +20,8 @@ echo "== netns"
 readlink /proc/self/ns/net
 echo "== ipcns"
 readlink /proc/self/ns/ipc
+echo "== capbnd"
+grep CapBnd /proc/self/status
 echo "== hostname"
 cat /proc/sys/kernel/hostname
 echo "== pid"

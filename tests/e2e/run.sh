@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 E2E_USER=${OCIRL_E2E_USER:-ocirl-e2e}
 RUNTIMES=${OCIRL_E2E_RUNTIMES:-runc crun}
 CASE_TIMEOUT=${OCIRL_E2E_CASE_TIMEOUT:-20}   # seconds for one case (each takes well under one)
-PACKAGES=(runc crun uidmap rootlesskit busybox-static jq)
+PACKAGES=(runc crun uidmap rootlesskit busybox-static jq libcap2-bin)
 
 # shellcheck source=../lib/harness.sh
 . "$HERE/../lib/harness.sh"
@@ -109,6 +109,8 @@ jq --arg root "$R" '.process.terminal = false | .process.args = ["/bin/sh", "/re
     "$S/config.json" > "$S/default.json" || bail "jq failed on the runc spec"
 jq '.linux.namespaces |= map(select(.type != "network"))' "$S/default.json" > "$S/nonet.json"
 jq '.linux.namespaces |= map(select(.type != "mount"))' "$S/default.json" > "$S/nomnt.json"
+jq '.process.apparmorProfile = "docker-default"' "$S/default.json" > "$S/aa.json"
+jq '.process.capabilities |= with_entries(if .key == "bounding" or .key == "effective" or .key == "permitted" then .value += ["CAP_SYS_TIME"] else . end)' "$S/default.json" > "$S/caps.json"
 jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64}
     | .linux.cgroupsPath = "/ocirl-e2e/limits"
     | .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
@@ -143,7 +145,7 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
-for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -177,7 +179,7 @@ fi
 # ---------------------------------------------------------------- running a case
 CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
-#   CONTEXT: unshare | unshare-net | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
+#   CONTEXT: unshare | unshare-net | unshare-capdrop | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
 #   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
@@ -201,6 +203,8 @@ run_case() {
     case $ctx in
     unshare) ucmd=(unshare --user --map-root-user --mount "${inctx[@]}") ;;
     unshare-net) ucmd=(unshare --user --map-root-user --mount --net "${inctx[@]}") ;;
+    # root of the user namespace drops CAP_SYS_TIME from its bounding set first, as a CI job's or a container's root has less
+    unshare-capdrop) ucmd=(unshare --user --map-root-user --mount capsh --drop=cap_sys_time -- -c 'exec "$@"' capsh "${inctx[@]}") ;;
     rootlesskit) ucmd=(rootlesskit --net=host --state-dir="$B/rootlesskit" "${inctx[@]}") ;;
     maps:*)
         um=${ctx#maps:}; gm=${um#*:}; um=${um%%:*}
@@ -590,6 +594,42 @@ for rt in $RUNTIMES; do
         run_case plain "$rt" nomnt '.linux.namespaces |= map(select(.type != "mount"))' --mode single
         # runc refuses first (its masked and read-only paths need one): "unable to restrict sys entries without a private MNT namespace"
         expect_failed '[Oo]peration not permitted|[Pp]ermission denied|without a private MNT namespace'
+        report "$d" "$B"
+    fi
+
+    for ctx in plain unshare; do
+        mode=(); [ $ctx = plain ] && mode=(--mode single)
+        d="$rt: process.apparmorProfile docker-default, which no rootless daemon loads ($ctx): apparmor removes it (no AppArmor on the host, or the profile not loaded), and it starts"
+        if ! skip_if_no_userns "$d"; then
+            run_case "$ctx" "$rt" aa "" "${mode[@]}"
+            if expect_started; then
+                jq -e '.process | has("apparmorProfile") | not' "$B/config.json" > /dev/null || fail "the converted config still has apparmorProfile"
+            fi
+            report "$d" "$B"
+        fi
+        d="$rt: negative control: the profile put back ($ctx): the runtime cannot apply it"
+        if ! skip_if_no_userns "$d"; then
+            run_case "$ctx" "$rt" aa '.process.apparmorProfile = "docker-default"' "${mode[@]}"
+            expect_failed '[Aa]pp[Aa]rmor|apparmor'
+            report "$d" "$B"
+        fi
+    done
+
+    d="$rt: CAP_SYS_TIME asked, the caller's bounding set without it (unshare, then capsh --drop=cap_sys_time): capabilities removes it from every set, and it starts without it"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-capdrop "$rt" caps ""
+        if expect_started; then
+            bnd=$(sect capbnd | awk '{ print $2 }')
+            [ -n "$bnd" ] && [ $(( (0x$bnd >> 25) & 1 )) = 0 ] || fail "the container's CapBnd '$bnd' has CAP_SYS_TIME (25), or none was read"
+            jq -e '[.process.capabilities[][] | select(. == "CAP_SYS_TIME")] | length == 0' "$B/config.json" > /dev/null \
+                || fail "CAP_SYS_TIME is left in the converted config"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: CAP_SYS_TIME put back in bounding, effective and permitted: the runtime cannot apply it"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-capdrop "$rt" caps '.process.capabilities |= with_entries(if .key == "bounding" or .key == "effective" or .key == "permitted" then .value += ["CAP_SYS_TIME"] else . end)'
+        expect_failed 'caps|capset|[Oo]peration not permitted'
         report "$d" "$B"
     fi
 

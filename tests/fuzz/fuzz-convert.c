@@ -54,6 +54,8 @@ static void context_for(ocirl_context *ctx, unsigned char selector)
 	ctx->aa_known = true;
 	ctx->aa_enabled = selector & 16;
 	ctx->aa_profiles = (char *)"docker-default (enforce)\n";
+	ctx->capbnd_known = true;
+	ctx->capbnd = selector & 2 ? 0x1fffcffffffULL : ~0ULL;
 	ctx->owns_net = ctx->owns_pid = ctx->owns_ipc = selector & 64;
 	ctx->proc_self = (char *)"/nonexistent/self"; /* a namespace joined by path is never opened */
 	ctx->cg_v2 = true;

@@ -29,8 +29,8 @@ static void test_rules_read(void)
 						  "resources",  "cgroupsPath", "netDevices",  "intelRdt" };
 	static const char *const linux_not[] = { "maskedPaths", "readonlyPaths", "devices", "seccomp", "rootfsPropagation",
 						 "mountLabel", "personality", "timeOffsets" };
-	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj", "apparmorProfile" };
-	static const char *const process_not[] = { "capabilities", "args", "env", "cwd", "consoleSize", "terminal",
+	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj", "apparmorProfile", "capabilities" };
+	static const char *const process_not[] = { "args", "env", "cwd", "consoleSize", "terminal",
 						   "noNewPrivileges", "selinuxLabel", "ioPriority",
 						   "scheduler", "execCPUAffinity" };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

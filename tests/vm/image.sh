@@ -22,7 +22,7 @@ SOURCES=${OCIRL_VM_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 CACHE=${OCIRL_VM_CACHE:-/var/cache/oci-rootless-vm}
 PACKAGES=(systemd systemd-sysv udev dbus dbus-user-session libpam-systemd
     linux-image-amd64 initramfs-tools kmod procps
-    runc crun uidmap rootlesskit busybox-static jq)
+    runc crun uidmap rootlesskit busybox-static jq libcap2-bin)
 
 [ "$(id -u)" = 0 ] || { echo "image.sh: must run as root (mmdebstrap --mode=root)" >&2; exit 1; }
 [ -r "$SOURCES" ] || { echo "image.sh: cannot read the apt sources $SOURCES (set OCIRL_VM_SOURCES)" >&2; exit 1; }

@@ -39,8 +39,8 @@ int main(void)
 	rt_check(P("/usr/bin/man"), P("/usr/bin/man"), "", "apparmor: a loaded profile named by path stays");
 	rt_check(P("unconfined"), P("unconfined"), "", "apparmor: unconfined is always there");
 	rt_check(P("cri-containerd.apparmor.d"), NONE,
-		 "process.apparmorProfile: removed: the profile is not loaded (not in /sys/kernel/security/apparmor/"
-		 "profiles), and only root can load one (apparmor_parser): applying it fails",
+		 "process.apparmorProfile: removed: the profile is not loaded (the kernel knows no profile of that "
+		 "name), and only root can load one (apparmor_parser): applying it fails",
 		 "apparmor: a profile that is not loaded goes");
 	rt_check(P("docker"), NONE, "process.apparmorProfile: removed: the profile is not loaded",
 		 "apparmor: a prefix of a loaded profile's name is not that profile");
