@@ -155,6 +155,11 @@ struct ocirl_context {
 	bool capbnd_known;
 	uint64_t capbnd;
 
+	/* The kernel's version, when set (tests); else the rules ask uname()
+	 * for the real /proc/self only. */
+	bool kernel_known;
+	unsigned kernel_major, kernel_minor;
+
 	ocirl_cgroup_manager cgroup_manager;
 	char *container_id; /* NULL: none given */
 	bool cg_v2;           /* the caller's cgroup is a cgroup v2 one (a "0::" line, mounted) */

@@ -129,6 +129,7 @@ jq '.linux.namespaces |= (map(select(.type != "network" and .type != "uts"))
     + [{"type": "network", "path": "/proc/self/ns/net"}, {"type": "uts", "path": "/proc/self/ns/uts"}])' \
     "$S/default.json" > "$S/hostns.json"
 jq '.linux.namespaces |= map(select(.type != "ipc"))' "$S/default.json" > "$S/noipc.json"
+jq '.linux.sysctl = {"kernel.shmmax": "68719476736", "kernel.msgmnb": "65536"}' "$S/noipc.json" > "$S/ipcsysctl.json"
 jq '.process.user.additionalGids = [0, 5, 10]' "$S/default.json" > "$S/gids.json"
 # $T/lock stays an empty folder on the host: each locked-flags case mounts its
 # tmpfs there inside its own mount namespace (LOCK_SETUP, run by root).
@@ -145,7 +146,7 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
-for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -630,6 +631,22 @@ for rt in $RUNTIMES; do
     if ! skip_if_no_userns "$d"; then
         run_case unshare-capdrop "$rt" caps '.process.capabilities |= with_entries(if .key == "bounding" or .key == "effective" or .key == "permitted" then .value += ["CAP_SYS_TIME"] else . end)'
         expect_failed 'caps|capset|[Oo]peration not permitted'
+        report "$d" "$B"
+    fi
+
+    d="$rt: kernel.shmmax and kernel.msgmnb asked without an ipc namespace of its own (unshare): ns-sysctls removes them, and it starts"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" ipcsysctl ""
+        if expect_started; then
+            jq -e '.linux.sysctl // {} | has("kernel.shmmax") or has("kernel.msgmnb") | not' "$B/config.json" > /dev/null \
+                || fail "the ipc sysctls are left: $(jq -c .linux.sysctl "$B/config.json")"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: kernel.shmmax put back: the runtime refuses it (not the container's ipc namespace)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" ipcsysctl '.linux.sysctl = ((.linux.sysctl // {}) + {"kernel.shmmax": "68719476736"})'
+        expect_failed 'sysctl|shmmax|[Pp]ermission denied|not allowed'
         report "$d" "$B"
     fi
 

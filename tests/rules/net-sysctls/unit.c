@@ -5,7 +5,7 @@
 #include "rule-test.h"
 
 static const char in[] =
-	"{\"linux\":{\"sysctl\":{\"kernel.shmmax\":\"1\",\"net.ipv4.ip_forward\":\"1\",\"net.core.somaxconn\":\"1\"}}}";
+	"{\"linux\":{\"sysctl\":{\"kernel.pid_max\":\"1\",\"net.ipv4.ip_forward\":\"1\",\"net.core.somaxconn\":\"1\"}}}";
 
 int main(void)
 {
@@ -14,12 +14,12 @@ int main(void)
 	rt_ctx.maps = &rt_inherit;
 	rt_ctx.owns_net = true;
 
-	rt_check(in, "{\"linux\":{\"sysctl\":{\"kernel.shmmax\":\"1\"}}}",
+	rt_check(in, "{\"linux\":{\"sysctl\":{\"kernel.pid_max\":\"1\"}}}",
 		 "linux.sysctl.net.ipv4.ip_forward: removed: the container shares the caller's network namespace|linux.sysctl.net.core.somaxconn: removed",
 		 "net-sysctls: net.* sysctls go with the caller's network namespace");
 	rt_check_tag(in, "linux.sysctl.net.ipv4.ip_forward: removed", "net-sysctls", "net-sysctls: a net.* sysctl removed");
-	rt_check("{\"linux\":{\"namespaces\":[" RT_NETNS "],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"1\"}}}",
-		 "{\"linux\":{\"namespaces\":[" RT_NETNS "],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"1\"}}}", "",
+	rt_check("{\"linux\":{\"namespaces\":[" RT_NETNS "],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"kernel.pid_max\":\"1\"}}}",
+		 "{\"linux\":{\"namespaces\":[" RT_NETNS "],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"kernel.pid_max\":\"1\"}}}", "",
 		 "net-sysctls: with a network namespace of its own, net.* sysctls stay");
 
 	/* turned off (--skip net-sysctls) */
@@ -30,8 +30,10 @@ int main(void)
 	rt_check_skipped("net-sysctls", "{\"linux\":{\"sysctl\":[]}}", "error 1: linux.sysctl: expected an object", "",
 			 "net-sysctls skipped: a sysctl that is not an object is still refused (ping-group-range reads it)");
 	rt_skip("ping-group-range", false);
+	rt_skip("ns-sysctls", false);
 	rt_check_skipped("net-sysctls", "{\"linux\":{\"sysctl\":[]}}", "{\"linux\":{\"sysctl\":[]}}", "",
-			 "net-sysctls and ping-group-range skipped: a sysctl that is not an object is accepted and left as it is");
+			 "net-sysctls, ns-sysctls and ping-group-range skipped: a sysctl that is not an object is accepted and left as it is");
+	rt_skip("ns-sysctls", true);
 	rt_skip("ping-group-range", true);
 	return done_testing();
 }
