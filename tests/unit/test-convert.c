@@ -29,10 +29,10 @@ static void test_rules_read(void)
 						  "resources",  "cgroupsPath", "netDevices",  "intelRdt" };
 	static const char *const linux_not[] = { "maskedPaths", "readonlyPaths", "devices", "seccomp", "rootfsPropagation",
 						 "mountLabel", "personality", "timeOffsets" };
-	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj", "apparmorProfile", "capabilities" };
+	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj", "apparmorProfile", "capabilities",
+						    "scheduler", "ioPriority" };
 	static const char *const process_not[] = { "args", "env", "cwd", "consoleSize", "terminal",
-						   "noNewPrivileges", "selinuxLabel", "ioPriority",
-						   "scheduler", "execCPUAffinity" };
+						   "noNewPrivileges", "selinuxLabel", "execCPUAffinity" };
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 	for (size_t i = 0; i < N_OF(root_read); i++)
 		ok(ocirl__rules_read(NULL, root_read[i]), "rules read: the root's \"%s\"", root_read[i]);
