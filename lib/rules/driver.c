@@ -382,7 +382,7 @@ int ocirl__tree_convert(ocirl_changes *changes, ocirl_tree *t, ocirl_node *confi
 	}
 	for (size_t i = 0; i < ocirl__rules_n; i++) {
 		e.rule = ocirl__rules[i];
-		if ((active & ((uint64_t)1 << i)) && (r = e.rule->apply(&e)) < 0) {
+		if ((active & ((uint64_t)1 << i)) && e.rule->apply && (r = e.rule->apply(&e)) < 0) {
 			ocirl__ptrmap_free(&in);
 			return r;
 		}

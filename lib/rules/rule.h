@@ -89,7 +89,7 @@ typedef struct ocirl_rule {
 	unsigned modes;      /* the modes it applies in: OCIRL_RULE_MODE(...) bits, 0 for all */
 	const ocirl_field *reads;
 	int (*check)(ocirl_rule_env *e); /* refusals, before any rule changes anything; may be NULL */
-	int (*apply)(ocirl_rule_env *e); /* the changes */
+	int (*apply)(ocirl_rule_env *e); /* the changes; may be NULL (a rule of refusals only) */
 } ocirl_rule;
 
 #define OCIRL_RULE_MODE(m) (1u << (m))
