@@ -35,4 +35,6 @@ echo "== oom"
 cat /proc/self/oom_score_adj
 echo "== data"
 cat /data/file 2> /dev/null
+echo "== dataowner"
+stat -c %u /data 2> /dev/null
 echo "== end"

@@ -110,6 +110,7 @@ jq --arg root "$R" '.process.terminal = false | .process.args = ["/bin/sh", "/re
 jq '.linux.namespaces |= map(select(.type != "network"))' "$S/default.json" > "$S/nonet.json"
 jq '.linux.namespaces |= map(select(.type != "mount"))' "$S/default.json" > "$S/nomnt.json"
 jq '.process.apparmorProfile = "docker-default"' "$S/default.json" > "$S/aa.json"
+jq '.mounts += [{"destination": "/data", "type": "bind", "source": "/etc", "options": ["rbind", "ro"], "uidMappings": [{"containerID": 0, "hostID": 0, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 0, "size": 1}]}]' "$S/default.json" > "$S/idmap.json"
 jq '.process.capabilities |= with_entries(if .key == "bounding" or .key == "effective" or .key == "permitted" then .value += ["CAP_SYS_TIME"] else . end)' "$S/default.json" > "$S/caps.json"
 jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64}
     | .linux.cgroupsPath = "/ocirl-e2e/limits"
@@ -146,7 +147,7 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
-for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl idmap; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -648,6 +649,32 @@ for rt in $RUNTIMES; do
         run_case unshare "$rt" ipcsysctl '.linux.sysctl = ((.linux.sysctl // {}) + {"kernel.shmmax": "68719476736"})'
         expect_failed 'sysctl|shmmax|[Pp]ermission denied|not allowed'
         report "$d" "$B"
+    fi
+
+    d="$rt: an idmapped bind of /etc (uidMappings, gidMappings 0 0 1), --mode single as the plain user: refused (exit 4), naming the mount; nothing runs"
+    if ! skip_if_no_userns "$d"; then
+        run_case plain "$rt" idmap "" --mode single
+        [ "$(rc_of convert)" = 4 ] || fail "conversion: expected exit 4, got $(rc_of convert)"
+        grep -q 'mounts\[[0-9]*\] (/data): an idmapped mount' "$B/convert.err" 2> /dev/null || fail "the refusal does not name the mount: $(head -c 300 "$B/convert.err" 2> /dev/null)"
+        [ -f "$B/run.rc" ] && fail "the runtime ran"
+        report "$d" "$B"
+    fi
+    if [ "$rt" = crun ]; then
+        d="$rt: negative control: the same converted with --skip idmapped-mounts: crun cannot make the idmapped mount"
+        if ! skip_if_no_userns "$d"; then
+            run_case plain "$rt" idmap "" --mode single --skip idmapped-mounts
+            expect_failed 'ns/user|[Pp]ermission denied|idmap|[Oo]peration not permitted'
+            report "$d" "$B"
+        fi
+    else
+        d="$rt: negative control: the same converted with --skip idmapped-mounts: runc 1.1 starts and ignores the mappings: /data shows the overflow owner, not the 0 asked"
+        if ! skip_if_no_userns "$d"; then
+            run_case plain "$rt" idmap "" --mode single --skip idmapped-mounts
+            if expect_started; then
+                [ "$(sect dataowner)" != 0 ] || fail "/data is owned by 0: the mapping was applied"
+            fi
+            report "$d" "$B"
+        fi
     fi
 
     d="$rt: --mode subid as the plain user: maps 0 $UID_U 1 and 1 $SUBU_START $SUBU_COUNT (runtime calls newuidmap), devpts keeps gid=5"
