@@ -13,8 +13,6 @@
  *    read (uname) only for the real /proc/self, else unknown.
  * net.* keys are net-sysctls'.
  */
-#include <sys/utsname.h>
-
 #include "rule.h"
 
 static const ocirl_field reads[] = {
@@ -36,22 +34,6 @@ static bool is_uts_sysctl(const char *k, const void *unused)
 	return strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0;
 }
 
-/* Whether the kernel is older than 6.9 (a user namespace then cannot set
- * the ipc sysctls of an ipc namespace it owns): -1 unknown. */
-static int before_6_9(const ocirl_rule_env *e)
-{
-	const ocirl_context *ctx = e->ctx;
-	if (ctx->kernel_known)
-		return ctx->kernel_major < 6 || (ctx->kernel_major == 6 && ctx->kernel_minor < 9);
-	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0)
-		return -1;
-	struct utsname u;
-	unsigned major, minor;
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return -1;
-	return major < 6 || (major == 6 && minor < 9);
-}
-
 /* Why a namespace's sysctls go, or NULL when they may stay. */
 static const char *why_not(ocirl_rule_env *e, const char *type)
 {
@@ -64,7 +46,7 @@ static const char *why_not(ocirl_rule_env *e, const char *type)
 						  "not allowed in the hosts uts namespace\")";
 	if (kind == OCIRL_NS_OTHER && ocirl__rule_ns_owner(e, type) == 0)
 		return "the container joins a namespace its user namespace does not own, whose sysctls it may not set";
-	if (strcmp(type, "ipc") == 0 && before_6_9(e) == 1)
+	if (strcmp(type, "ipc") == 0 && ocirl__rule_kernel_at_least(e, 6, 9) == 0)
 		return "before Linux 6.9 a user namespace may not set the ipc sysctls even of an ipc namespace it owns "
 		       "(\"open /proc/sys/kernel/msgmax: Permission denied\")";
 	return NULL;

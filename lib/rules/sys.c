@@ -18,7 +18,11 @@ static const ocirl_field reads[] = {
 	{ NULL, 0, 0 },
 };
 
-static const char *const bind_options[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
+/* The bind's options; with rro (Linux 5.12, mount_setattr) read-only
+ * throughout, its submounts too, which runc 1.1 and crun 1.4 apply. The
+ * first five make a bind this rule recognises as its own. */
+static const char *const bind_options[] = { "rbind", "nosuid", "noexec", "nodev", "ro", "rro" };
+#define N_BIND_OPTIONS 5
 
 /* 1 when the mount's cleaned destination is /sys or under it, 0 when not, -1
  * out of memory. An absolute destination that is already clean (no empty, "."
@@ -56,7 +60,7 @@ static bool is_sys_bind(const ocirl_node *m)
 	    (strcmp(t, "bind") != 0 && strcmp(t, "none") != 0))
 		return false;
 	ocirl_node *have = rule_get(m, "options");
-	for (size_t i = 0; i < sizeof(bind_options) / sizeof(bind_options[0]); i++)
+	for (size_t i = 0; i < N_BIND_OPTIONS; i++)
 		if (!ocirl__rule_options_have(have, bind_options[i]))
 			return false;
 	return true;
@@ -83,8 +87,9 @@ static int apply(ocirl_rule_env *e)
 		if (is_sys_bind(ocirl__node_at(old, i)))
 			bind = ocirl__node_at(old, i);
 	bool made = !bind;
-	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options,
-						    sizeof(bind_options) / sizeof(bind_options[0]))))
+	bool rro = made && ocirl__rule_kernel_at_least(e, 5, 12) == 1;
+	size_t n_opts = N_BIND_OPTIONS + rro;
+	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options, n_opts)))
 		return rule_nomem(e);
 	size_t under_sys = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -143,15 +148,20 @@ static int apply(ocirl_rule_env *e)
 		/* the flags kept from the mounts at /sys, after ours */
 		ocirl_buf kept = { 0 };
 		ocirl_node *o = rule_get(bind, "options");
-		for (size_t k = sizeof(bind_options) / sizeof(bind_options[0]); k < ocirl__node_len(o); k++)
+		for (size_t k = n_opts; k < ocirl__node_len(o); k++)
 			ocirl__buf_printf(&kept, "%s%s", kept.len ? ", " : "; keeping ", ocirl__node_str(ocirl__node_at(o, k)));
 		if (kept.len)
 			ocirl__buf_adds(&kept, " of the mount at /sys");
 		r = kept.failed ? rule_nomem(e)
+		    : rro	? ocirl__rule_change(e, OCIRL_CHANGE_ADDED, bind, NULL, "/sys",
+						     "added a recursive bind of the host's /sys, read-only throughout (rbind, "
+						     "nosuid, noexec, nodev, ro, rro%s: its submounts too, Linux 5.12 and "
+						     "later): %s",
+						     kept.len ? kept.data : "", reason)
 				: ocirl__rule_change(e, OCIRL_CHANGE_ADDED, bind, NULL, "/sys",
 						     "added a recursive bind of the host's /sys, read-only at its top (rbind, "
 						     "nosuid, noexec, nodev, ro%s; the host's mounts under it keep their own "
-						     "flags): %s",
+						     "flags: rro needs Linux 5.12, and this kernel is older or not known): %s",
 						     kept.len ? kept.data : "", reason);
 		free(kept.data);
 	}

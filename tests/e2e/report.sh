@@ -8,7 +8,7 @@ cat /proc/self/uid_map
 echo "== gid_map"
 cat /proc/self/gid_map
 echo "== mounts"
-awk '$2 == "/sys" || $2 == "/dev/pts" || $2 == "/dev/mqueue" || $2 == "/dev/shm" || $2 == "/data" ||
+awk '$2 == "/sys" || $2 == "/sys/fs/cgroup" || $2 == "/dev/pts" || $2 == "/dev/mqueue" || $2 == "/dev/shm" || $2 == "/data" ||
      $2 == "/proc" || $2 ~ /^\/proc\//' /proc/self/mounts
 echo "== sysdev"
 awk '$5 == "/sys" { print $3 }' /proc/self/mountinfo

@@ -154,6 +154,10 @@ chmod -R a+rX "$T"
 # Facts of the host the assertions compare with.
 HOST_SYSDEV=$(awk '$5 == "/sys" { print $3 }' /proc/self/mountinfo | tail -1)
 HOST_NET=$(ls /sys/class/net | paste -sd' ')
+# Linux 5.12 and later: the /sys bind is read-only throughout (rro); the
+# host's /sys/fs/cgroup mount (rw) shows it
+RRO=$(uname -r | awk -F. '{ print ($1 > 5 || ($1 == 5 && $2 >= 12)) ? 1 : 0 }')
+HOST_CGROUP_MNT=$(awk '$2 == "/sys/fs/cgroup" && $4 ~ /(^|,)rw(,|$)/' /proc/self/mounts | head -1)
 # the device of the last mount on DIR in our mount namespace (the one the cases copy), or ""
 host_dev() { awk -v d="$1" '$5 == d { dev = $3 } END { print dev }' /proc/self/mountinfo; }
 HOST_PROCDEV=$(host_dev /proc)
@@ -532,13 +536,24 @@ for rt in $RUNTIMES; do
         report "$d" "$B"
     fi
 
-    d="$rt: default spec without a network namespace (unshare): /sys is the bind of the host's /sys (read-only at its top), the host's interfaces show, and it starts"
+    d="$rt: default spec without a network namespace (unshare): /sys is the bind of the host's /sys, read-only $([ "$RRO" = 1 ] && echo "throughout (rro: its submount /sys/fs/cgroup too)" || echo "at its top"), the host's interfaces show, and it starts"
     if ! skip_if_no_userns "$d"; then
         run_case unshare "$rt" nonet ""
         if expect_started; then
             expect_maps uid "$INH_U"; expect_host_sys_bind; expect_devpts_gid5 no
+            if [ "$RRO" = 1 ] && [ -n "$HOST_CGROUP_MNT" ]; then expect_opts /sys/fs/cgroup ro; fi
         fi
         report "$d" "$B"
+    fi
+    if [ "$RRO" = 1 ] && [ -n "$HOST_CGROUP_MNT" ]; then
+        d="$rt: negative control: the bind without rro (unshare): /sys/fs/cgroup under it is read-write, as the host's"
+        if ! skip_if_no_userns "$d"; then
+            run_case unshare "$rt" nonet '.mounts |= map(if .destination == "/sys" then .options -= ["rro"] else . end)'
+            if expect_started; then
+                case $(mount_opts /sys/fs/cgroup) in *,rw,*) ;; *) fail "/sys/fs/cgroup: expected rw without rro, got '$(mount_line /sys/fs/cgroup)'" ;; esac
+            fi
+            report "$d" "$B"
+        fi
     fi
 
     d="$rt: memory and pids limits, cgroupsPath, tmpfs uid=1000,gid=1000 (unshare): starts, tmpfs drops the unmapped uid/gid"

@@ -3,6 +3,8 @@
  * namespace the container's user namespace owns, the mounts at /sys or
  * under it become one recursive bind of the host's /sys (read-only at its top), at the
  * end. */
+#include <string.h>
+
 #include "ns-child.h"
 #include "rule-test.h"
 
@@ -37,8 +39,35 @@ int main(void)
 		 "/sys: removed this sysfs mount: the container has no network namespace of its own|/sys/fs/cgroup: removed "
 		 "this cgroup mount|//sys/: removed this tmpfs mount|/x/../sys/kernel: removed|sys/.: removed|/sys: added a "
 		 "recursive bind of the host's /sys, read-only at its top (rbind, nosuid, noexec, nodev, ro; the host's mounts "
-		 "under it keep their own flags)",
+		 "under it keep their own flags: rro needs Linux 5.12, and this kernel is older or not known)",
 		 "sys: a joined network namespace: /sys mounts, matched as paths, become one bind");
+	/* Linux 5.12 and later: read-only throughout (rro) */
+	rt_ctx.kernel_known = true;
+	rt_ctx.kernel_major = 5;
+	rt_ctx.kernel_minor = 12;
+	{
+		char *ex = NULL, *out = rt_convert(in, &ex);
+		ok(out && strstr(out, "{\"destination\":\"/sys\",\"type\":\"bind\",\"source\":\"/sys\",\"options\":[\"rbind\","
+				      "\"nosuid\",\"noexec\",\"nodev\",\"ro\",\"rro\"]}") &&
+			   ex && strstr(ex, "/sys: added a recursive bind of the host's /sys, read-only throughout (rbind, nosuid, "
+					    "noexec, nodev, ro, rro: its submounts too, Linux 5.12 and later)"),
+		   "sys: Linux 5.12: the bind is read-only throughout, rro: %s", out ? out : "(null)");
+		char *ex2 = NULL, *again = out ? rt_convert(out, &ex2) : NULL;
+		ok(again && strcmp(again, out) == 0 && ex2 && !*ex2, "sys: Linux 5.12: a second conversion changes nothing");
+		free(again);
+		free(ex2);
+		free(out);
+		free(ex);
+	}
+	rt_ctx.kernel_minor = 11;
+	{
+		char *ex = NULL, *out = rt_convert(in, &ex);
+		ok(out && !strstr(out, "\"rro\"") && ex && strstr(ex, "rro needs Linux 5.12, and this kernel is older"),
+		   "sys: Linux 5.11: no rro, and the explanation says why: %s", ex ? ex : "(null)");
+		free(out);
+		free(ex);
+	}
+	rt_ctx.kernel_known = false;
 	rt_check_tag(in, "/sys: removed this sysfs mount", "sys", "sys: a sysfs mount removed");
 	{
 		char *ex = NULL, *out = rt_convert(in, &ex);
@@ -167,6 +196,9 @@ int main(void)
 		 RT_SYSBIND "]}",
 		 (int)c);
 	char *saved = rt_ctx.proc_self;
+	rt_ctx.kernel_known = true; /* not this machine's: the bind without rro, as above */
+	rt_ctx.kernel_major = 5;
+	rt_ctx.kernel_minor = 11;
 	rt_ctx.proc_self = (char *)"/proc/self";
 	rt_check(in, in, "", "sys: inherit: a network namespace joined by path that the caller's user namespace owns (or is "
 			     "above the owner of): a fresh sysfs stays");
@@ -190,6 +222,7 @@ int main(void)
 		 "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys",
 		 "sys: inherit: a caller (the child) joining a network namespace its user namespace does not own: the bind");
 	rt_ctx.proc_self = saved;
+	rt_ctx.kernel_known = false;
 	ns_child_stop(c);
 	rt_ctx.maps = &rt_maps;
 	return done_testing();
