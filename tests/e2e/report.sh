@@ -37,4 +37,6 @@ echo "== data"
 cat /data/file 2> /dev/null
 echo "== dataowner"
 stat -c %u /data 2> /dev/null
+echo "== devnode"
+[ -c /dev/ocirl-null ] && echo "$(stat -c %t:%T /dev/ocirl-null) $(echo x > /dev/ocirl-null && echo ok)"
 echo "== end"

@@ -110,6 +110,7 @@ jq --arg root "$R" '.process.terminal = false | .process.args = ["/bin/sh", "/re
 jq '.linux.namespaces |= map(select(.type != "network"))' "$S/default.json" > "$S/nonet.json"
 jq '.linux.namespaces |= map(select(.type != "mount"))' "$S/default.json" > "$S/nomnt.json"
 jq '.process.apparmorProfile = "docker-default"' "$S/default.json" > "$S/aa.json"
+jq '.linux.devices = [{"path": "/dev/ocirl-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 0, "gid": 0}]' "$S/default.json" > "$S/dev.json"
 jq '.mounts += [{"destination": "/data", "type": "bind", "source": "/etc", "options": ["rbind", "ro"], "uidMappings": [{"containerID": 0, "hostID": 0, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 0, "size": 1}]}]' "$S/default.json" > "$S/idmap.json"
 jq '.process.capabilities |= with_entries(if .key == "bounding" or .key == "effective" or .key == "permitted" then .value += ["CAP_SYS_TIME"] else . end)' "$S/default.json" > "$S/caps.json"
 jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64}
@@ -147,7 +148,7 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
-for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl idmap; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl idmap dev; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -691,6 +692,26 @@ for rt in $RUNTIMES; do
             report "$d" "$B"
         fi
     fi
+
+    for ctx in plain unshare; do
+        mode=(); [ $ctx = plain ] && mode=(--mode single)
+        d="$rt: linux.devices /dev/ocirl-null (c 1:3), which the host has at /dev/null ($ctx): devices binds the host's node there, and the container writes to it"
+        if ! skip_if_no_userns "$d"; then
+            run_case "$ctx" "$rt" dev "" "${mode[@]}"
+            if expect_started; then
+                expect_sect devnode "1:3 ok"
+                jq -e '(.linux.devices | length == 0) and ([.mounts[] | select(.destination == "/dev/ocirl-null" and .source == "/dev/null")] | length == 1)' "$B/config.json" > /dev/null \
+                    || fail "the converted config: expected no device entry and a bind of /dev/null: $(jq -c '[.linux.devices, (.mounts | map(select(.destination == "/dev/ocirl-null")))]' "$B/config.json")"
+            fi
+            report "$d" "$B"
+        fi
+        d="$rt: negative control: the device entry put back instead of the bind ($ctx): the runtime cannot make it"
+        if ! skip_if_no_userns "$d"; then
+            run_case "$ctx" "$rt" dev '.mounts |= map(select(.destination != "/dev/ocirl-null")) | .linux.devices = [{"path": "/dev/ocirl-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 0, "gid": 0}]' "${mode[@]}"
+            expect_failed 'CLONE_NEWNS|[Oo]peration not permitted|no such file|ocirl-null'
+            report "$d" "$B"
+        fi
+    done
 
     d="$rt: --mode subid as the plain user: maps 0 $UID_U 1 and 1 $SUBU_START $SUBU_COUNT (runtime calls newuidmap), devpts keeps gid=5"
     if ! skip_if_no_userns "$d"; then

@@ -36,6 +36,8 @@
  *    must keep the restrictive flags of the mount it replaces, but the atime
  *    ones: a bind shows the host's mount with the atime mode it has, which a
  *    user namespace cannot change.
+ *  - devices: a bind (nosuid) at the path of an entry of linux.devices may
+ *    come, the host's node in place of one a user namespace cannot make.
  *  - locked-flags: on a bind mount, noatime and nodiratime may go (the atime
  *    mode becomes the source mount's: relatime or strictatime where the
  *    config asked noatime). This is counted as a loosening, and allowed here
@@ -655,6 +657,17 @@ static int mounts(checker *w, const char *place)
 				      a[i].type ? a[i].type : "untyped");
 			goto out;
 		}
+	/* devices: a bind at the path of an entry of the input's linux.devices,
+	 * nosuid (a device node bound in place of one it may not make) */
+	for (size_t j = 0; made(w, "devices") && j < nb; j++) {
+		jo *devs = get(w->in, "linux.devices");
+		bool nosuid = false;
+		jo *opts = get(b[j].m, "options");
+		for (size_t k = 0, n = len(opts); k < n && !nosuid; k++)
+			nosuid = same_str(str(at(opts, k)), "nosuid");
+		for (size_t i = 0, n = len(devs); !b[j].taken && nosuid && same_str(b[j].type, "bind") && i < n; i++)
+			b[j].taken = same_str(str(get(at(devs, i), "path")), b[j].dest);
+	}
 	for (size_t j = 0; j < nb; j++)
 		if (!b[j].taken) {
 			r = violation(w, "mounts: %s (%s) was added", b[j].dest ? b[j].dest : text(b[j].m),

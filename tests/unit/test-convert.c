@@ -25,9 +25,9 @@ static void test_rules_read(void)
 	static const char *const root_read[] = { "linux", "mounts", "process", "hostname", "domainname" };
 	static const char *const root_not[] = { "ociVersion", "root", "hooks", "annotations", "solaris", "windows", "vm",
 						"zos" };
-	static const char *const linux_read[] = { "namespaces", "uidMappings", "gidMappings", "sysctl",
+	static const char *const linux_read[] = { "namespaces", "uidMappings", "gidMappings", "sysctl", "devices",
 						  "resources",  "cgroupsPath", "netDevices",  "intelRdt" };
-	static const char *const linux_not[] = { "maskedPaths", "readonlyPaths", "devices", "seccomp", "rootfsPropagation",
+	static const char *const linux_not[] = { "maskedPaths", "readonlyPaths", "seccomp", "rootfsPropagation",
 						 "mountLabel", "personality", "timeOffsets" };
 	static const char *const process_read[] = { "user", "rlimits", "oomScoreAdj", "apparmorProfile", "capabilities",
 						    "scheduler", "ioPriority" };
