@@ -161,40 +161,115 @@ static void mountinfo_field(const char *s, size_t n, char *out, size_t outsz)
 	out[w] = '\0';
 }
 
-bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *fstype)
+/* One mountinfo line: "id parent major:minor root mount_point options ... -
+ * fstype source super". False when it is not one. */
+static bool mountinfo_line(const char *line, size_t len, unsigned long *id, unsigned long *parent, char *mp,
+			   size_t mpsz, char *type, size_t typesz)
 {
-	bool result = false; /* the last mount on mount_point is the one seen */
+	const char *f = line, *end = line + len;
+	const char *fields[5];
+	int k = 0;
+	while (k < 5 && f < end) {
+		fields[k++] = f;
+		const char *sp = memchr(f, ' ', (size_t)(end - f));
+		f = sp ? sp + 1 : end;
+	}
+	const char *sep = NULL;
+	for (const char *q = line; q + 2 < end; q++)
+		if (q[0] == ' ' && q[1] == '-' && q[2] == ' ') {
+			sep = q + 3;
+			break;
+		}
+	if (k < 5 || !sep)
+		return false;
+	*id = strtoul(fields[0], NULL, 10);
+	*parent = strtoul(fields[1], NULL, 10);
+	const char *mp_end = memchr(fields[4], ' ', (size_t)(end - fields[4]));
+	mountinfo_field(fields[4], mp_end ? (size_t)(mp_end - fields[4]) : (size_t)(end - fields[4]), mp, mpsz);
+	const char *t_end = memchr(sep, ' ', (size_t)(end - sep));
+	mountinfo_field(sep, t_end ? (size_t)(t_end - sep) : (size_t)(end - sep), type, typesz);
+	return true;
+}
+
+/* Calls each(arg, id, parent, mount_point, fstype) for every line of text. */
+static void mountinfo_each(const char *text, void (*each)(void *, unsigned long, unsigned long, const char *, const char *),
+			   void *arg)
+{
 	for (const char *line = text; line && *line;) {
 		const char *eol = strchr(line, '\n');
 		size_t len = eol ? (size_t)(eol - line) : strlen(line);
-		/* fields: id parent major:minor root mount_point options ... - fstype source super */
-		const char *f = line, *end = line + len;
-		const char *fields[5];
-		int k = 0;
-		while (k < 5 && f < end) {
-			fields[k++] = f;
-			const char *sp = memchr(f, ' ', (size_t)(end - f));
-			f = sp ? sp + 1 : end;
-		}
-		const char *sep = NULL;
-		for (const char *q = line; q + 2 < end; q++)
-			if (q[0] == ' ' && q[1] == '-' && q[2] == ' ') {
-				sep = q + 3;
-				break;
-			}
-		if (k == 5 && sep) {
-			const char *mp_end = memchr(fields[4], ' ', (size_t)(end - fields[4]));
-			char mp[4096], type[256];
-			mountinfo_field(fields[4], mp_end ? (size_t)(mp_end - fields[4]) : (size_t)(end - fields[4]), mp,
-					sizeof(mp));
-			const char *t_end = memchr(sep, ' ', (size_t)(end - sep));
-			mountinfo_field(sep, t_end ? (size_t)(t_end - sep) : (size_t)(end - sep), type, sizeof(type));
-			if (strcmp(mp, mount_point) == 0)
-				result = strcmp(type, fstype) == 0;
-		}
+		unsigned long id, parent;
+		char mp[4096], type[256];
+		if (mountinfo_line(line, len, &id, &parent, mp, sizeof(mp), type, sizeof(type)))
+			each(arg, id, parent, mp, type);
 		line = eol ? eol + 1 : NULL;
 	}
-	return result;
+}
+
+struct mount_is_arg {
+	const char *mount_point, *fstype;
+	bool result;
+};
+
+static void mount_is_each(void *arg, unsigned long id, unsigned long parent, const char *mp, const char *type)
+{
+	struct mount_is_arg *a = arg;
+	(void)id;
+	(void)parent;
+	if (strcmp(mp, a->mount_point) == 0)
+		a->result = strcmp(type, a->fstype) == 0; /* the last mount on mount_point is the one seen */
+}
+
+bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *fstype)
+{
+	struct mount_is_arg a = { mount_point, fstype, false };
+	mountinfo_each(text, mount_is_each, &a);
+	return a.result;
+}
+
+struct masked_arg {
+	const char *top, *fstype;
+	const char *const *empty;
+	unsigned long top_id;
+	bool found;
+	char *out;
+	size_t size;
+	bool masked;
+};
+
+static void top_each(void *arg, unsigned long id, unsigned long parent, const char *mp, const char *type)
+{
+	struct masked_arg *a = arg;
+	(void)parent;
+	if (strcmp(mp, a->top) == 0) {
+		a->found = strcmp(type, a->fstype) == 0;
+		a->top_id = id;
+	}
+}
+
+static void child_each(void *arg, unsigned long id, unsigned long parent, const char *mp, const char *type)
+{
+	struct masked_arg *a = arg;
+	(void)id;
+	(void)type;
+	if (a->masked || parent != a->top_id)
+		return;
+	for (const char *const *e = a->empty; *e; e++)
+		if (strcmp(mp, *e) == 0)
+			return;
+	a->masked = true;
+	snprintf(a->out, a->size, "%s", mp);
+}
+
+int ocirl__mountinfo_masked(const char *text, const char *top, const char *fstype, const char *const *empty, char *out,
+			    size_t size)
+{
+	struct masked_arg a = { top, fstype, empty, 0, false, out, size, false };
+	mountinfo_each(text, top_each, &a);
+	if (!a.found)
+		return -1;
+	mountinfo_each(text, child_each, &a);
+	return a.masked;
 }
 
 ocirl_ns_id ocirl__ns_id(const char *path)
@@ -578,6 +653,26 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 	}
 	if (facts & OCIRL_FACT_APPARMOR)
 		read_apparmor(ctx);
+	if (facts & OCIRL_FACT_VISIBLE) {
+		/* the mount points the kernel and systemd use, empty directories of procfs and sysfs */
+		static const char *const proc_empty[] = { "/proc/sys/fs/binfmt_misc", NULL };
+		static const char *const sys_empty[] = { "/sys/fs/cgroup", "/sys/kernel/security", "/sys/kernel/debug",
+							 "/sys/kernel/tracing", "/sys/kernel/config", "/sys/fs/pstore",
+							 "/sys/fs/bpf", "/sys/fs/fuse/connections", "/sys/fs/selinux",
+							 "/sys/firmware/efi/efivars", "/sys/fs/smackfs", NULL };
+		_cleanup_free_ char *mountinfo = read_fact(ctx->proc_self, "mountinfo");
+		if (mountinfo) {
+			int p = ocirl__mountinfo_masked(mountinfo, "/proc", "proc", proc_empty, ctx->proc_masked,
+							sizeof(ctx->proc_masked));
+			int s = ocirl__mountinfo_masked(mountinfo, "/sys", "sysfs", sys_empty, ctx->sys_masked,
+							sizeof(ctx->sys_masked));
+			ctx->visible_known = p >= 0 && s >= 0;
+			if (p <= 0)
+				ctx->proc_masked[0] = '\0';
+			if (s <= 0)
+				ctx->sys_masked[0] = '\0';
+		}
+	}
 	if (facts & OCIRL_FACT_CAPBND) {
 		_cleanup_free_ char *status = read_fact(ctx->proc_self, "status");
 		const char *l = status ? strstr(status, "\nCapBnd:") : NULL;

@@ -155,6 +155,11 @@ struct ocirl_context {
 	bool capbnd_known;
 	uint64_t capbnd;
 
+	/* Whether the caller's /proc and /sys are fully visible (its mountinfo):
+	 * proc_masked / sys_masked name a mount over part of one, else "". */
+	bool visible_known;
+	char proc_masked[256], sys_masked[256];
+
 	/* The kernel's version, when set (tests); else the rules ask uname()
 	 * for the real /proc/self only. */
 	bool kernel_known;
@@ -190,7 +195,8 @@ enum {
 	OCIRL_FACT_CGROUP = 1 << 5,    /* cg_v2, cg_path, cg_parent, cg_delegated, cg_controllers, cg_manager... */
 	OCIRL_FACT_APPARMOR = 1 << 6,  /* aa_known, aa_enabled, aa_profiles */
 	OCIRL_FACT_CAPBND = 1 << 7,    /* capbnd_known, capbnd */
-	OCIRL_FACT_ALL = (1 << 8) - 1,
+	OCIRL_FACT_VISIBLE = 1 << 8,   /* visible_known, proc_masked, sys_masked */
+	OCIRL_FACT_ALL = (1 << 9) - 1,
 };
 
 /* A context with the given facts read; the others are read by
@@ -206,6 +212,14 @@ int ocirl__rlimit_index(const char *type);
 void ocirl__limits_parse(const char *text, uint64_t *hard, bool *known);
 /* True when the mount at mount_point is of type fstype in mountinfo-style text. */
 bool ocirl__mountinfo_is(const char *text, const char *mount_point, const char *fstype);
+/* Whether the mount of type fstype at top (the last one there) is not fully
+ * visible in mountinfo-style text: a mount on it sits somewhere else than
+ * the mount points in empty (NULL-terminated; those are empty directories,
+ * which the kernel allows). 1, with that mount point in out; 0; -1 when top
+ * is not such a mount. The kernel then refuses a fresh mount of fstype in a
+ * user namespace (fs_fully_visible, "mount too revealing"). */
+int ocirl__mountinfo_masked(const char *text, const char *top, const char *fstype, const char *const *empty, char *out,
+			    size_t size);
 /* Identity of the namespace file at path. */
 ocirl_ns_id ocirl__ns_id(const char *path);
 /* Whether the user namespace at user_path owns the namespace at ns_path, or

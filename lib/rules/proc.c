@@ -14,6 +14,9 @@
  * namespace joined, which is no fix. The way is to run the runtime as root
  * in the user namespace that owns it, in mode inherit (a daemon's own
  * containers, the default there). Where the kernel cannot tell, it stays.
+ * A fresh procfs where the caller's /proc is not fully visible (a mount over
+ * part of it: nested in a container, a CI job) is refused too, naming the
+ * outer fixes: the kernel would refuse it ("mount too revealing").
  */
 #include "rule.h"
 
@@ -42,6 +45,22 @@ static bool mounts_proc(const ocirl_rule_env *e)
 static int check(ocirl_rule_env *e)
 {
 	const char *path;
+	/* a fresh procfs (a pid namespace the container owns) where the caller's
+	 * /proc is not fully visible: the kernel refuses it ("mount too
+	 * revealing"), and a bind would show the caller's processes */
+	if (mounts_proc(e) && ocirl__rule_ns_owned(e, "pid")) {
+		const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_VISIBLE);
+		if (ctx->visible_known && ctx->proc_masked[0])
+			return ocirl__error_set(
+				e->err, OCIRL_ERROR_UNSUPPORTED, EPERM,
+				"mounts: the proc mount at /proc: the caller's /proc is not fully visible (a mount on %s "
+				"covers part of it, as in a container or a CI job), and the kernel then refuses a fresh "
+				"procfs in a user namespace (\"mount too revealing\"; runc: \"error mounting \\\"proc\\\" to "
+				"rootfs at \\\"/proc\\\": operation not permitted\"); unmask the caller's /proc where it "
+				"runs (Docker --security-opt systempaths=unconfined, Podman --security-opt unmask=ALL, "
+				"Kubernetes procMount: Unmasked), or remove the pid namespace to share the caller's",
+				ctx->proc_masked);
+	}
 	if (ocirl__rule_namespace_path(e, "pid", &path) != OCIRL_NS_OTHER || ocirl__rule_ns_owner(e, "pid") != 0 ||
 	    !mounts_proc(e))
 		return 0;

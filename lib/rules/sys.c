@@ -5,8 +5,12 @@
  * one joined by path, when the kernel says the caller's user namespace owns
  * it), every mount at /sys or under it (destinations cleaned as paths) is
  * replaced by one recursive bind of the host's /sys, at the end, read-only
- * at its top ("ro"; the host's mounts under /sys keep their own flags:
- * "rro" would need mount_setattr, Linux 5.12).
+ * throughout on Linux 5.12 and later ("rro", mount_setattr), else at its
+ * top ("ro"; the host's mounts under /sys keep their own flags).
+ * The same where the caller's /sys is not fully visible (its mountinfo: a
+ * mount on it elsewhere than the empty directories the kernel and systemd
+ * mount on), as nested in a container or a CI job: the kernel then refuses
+ * a fresh sysfs in a user namespace even with its own network namespace.
  * A config that mounts nothing there gets no bind: the host's /sys is shown
  * only in place of a mount that had to go.
  */
@@ -68,12 +72,32 @@ static bool is_sys_bind(const ocirl_node *m)
 
 static int apply(ocirl_rule_env *e)
 {
-	if (ocirl__rule_ns_owned(e, "network"))
-		return 0; /* a fresh sysfs mounts fine in a network namespace the container's user namespace owns */
+	char masked[512] = "";
+	if (ocirl__rule_ns_owned(e, "network")) {
+		/* the caller's mountinfo is read only for a config that mounts at /sys */
+		ocirl_node *ms = rule_get(e->config, "mounts");
+		int any = 0;
+		for (size_t i = 0, n = ocirl__node_len(ms); i < n && any == 0; i++)
+			any = mount_under_sys(ocirl__node_at(ms, i));
+		if (any < 0)
+			return rule_nomem(e);
+		if (!any)
+			return 0;
+		const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_VISIBLE);
+		if (!ctx->visible_known || !ctx->sys_masked[0])
+			return 0; /* a fresh sysfs mounts fine in a network namespace the container's user namespace owns */
+		/* but not where the caller's /sys is not fully visible (nested in a container) */
+		snprintf(masked, sizeof(masked),
+			 "the caller's /sys is not fully visible (a mount on %s covers part of it), and the kernel then "
+			 "refuses a fresh sysfs in a user namespace (\"mount too revealing\"), even with a network "
+			 "namespace of its own",
+			 ctx->sys_masked);
+	}
 
-	static const char reason[] = "the container has no network namespace of its own, and a fresh "
-				     "sysfs can only be mounted by the user namespace that owns the network "
-				     "namespace";
+	const char *reason = masked[0] ? masked
+				       : "the container has no network namespace of its own, and a fresh "
+					 "sysfs can only be mounted by the user namespace that owns the network "
+					 "namespace";
 	ocirl_tree *t = e->tree;
 	ocirl_node *old = rule_get(e->config, "mounts");
 	size_t n = ocirl__node_len(old);

@@ -186,7 +186,7 @@ fi
 # ---------------------------------------------------------------- running a case
 CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
-#   CONTEXT: unshare | unshare-net | unshare-capdrop | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
+#   CONTEXT: unshare | unshare-net | unshare-capdrop | unshare-masked | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
 #   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
@@ -210,6 +210,8 @@ run_case() {
     case $ctx in
     unshare) ucmd=(unshare --user --map-root-user --mount "${inctx[@]}") ;;
     unshare-net) ucmd=(unshare --user --map-root-user --mount --net "${inctx[@]}") ;;
+    # nested as in a container: /proc (its own, for its pid namespace) and /sys not fully visible
+    unshare-masked) ucmd=(unshare --user --map-root-user --mount --pid --fork --mount-proc sh -c 'mount --bind /dev/null /proc/cmdline && mount -t tmpfs -o ro tmpfs /sys/firmware && exec "$@"' x "${inctx[@]}") ;;
     # root of the user namespace drops CAP_SYS_TIME from its bounding set first, as a CI job's or a container's root has less
     unshare-capdrop) ucmd=(unshare --user --map-root-user --mount capsh --drop=cap_sys_time -- -c 'exec "$@"' capsh "${inctx[@]}") ;;
     rootlesskit) ucmd=(rootlesskit --net=host --state-dir="$B/rootlesskit" "${inctx[@]}") ;;
@@ -712,6 +714,35 @@ for rt in $RUNTIMES; do
             report "$d" "$B"
         fi
     done
+
+    d="$rt: nested as in a container (unshare with /proc/cmdline and /sys/firmware masked), default spec: refused (exit 4), the message names the outer fixes"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-masked "$rt" default ""
+        [ "$(rc_of convert)" = 4 ] || fail "conversion: expected exit 4, got $(rc_of convert)"
+        grep -q 'not fully visible (a mount on /proc/cmdline.*systempaths=unconfined' "$B/convert.err" 2> /dev/null || fail "the refusal does not name the mask and the fixes: $(head -c 400 "$B/convert.err" 2> /dev/null)"
+        [ -f "$B/run.rc" ] && fail "the runtime ran"
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: the same converted with --skip proc: the kernel refuses the fresh /proc"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-masked "$rt" default "" --skip proc
+        expect_failed 'proc.*[Oo]peration not permitted|[Oo]peration not permitted.*proc|mount.*proc'
+        report "$d" "$B"
+    fi
+    d="$rt: nested (masked /sys), a network namespace of its own, --mode userns and no pid namespace: /sys is the bind of the caller's, and it starts"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-masked "$rt" nopid "" --mode userns
+        if expect_started; then
+            [ "$(sect sysdev | tail -1)" = "$HOST_SYSDEV" ] || fail "/sys: expected the caller's /sys (device $HOST_SYSDEV) bound, got '$(sect sysdev | tail -1)'"
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: the same converted with --skip sys: the kernel refuses the fresh sysfs (mount too revealing)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare-masked "$rt" nopid "" --mode userns --skip sys
+        expect_failed 'sys.*[Oo]peration not permitted|[Oo]peration not permitted|sysfs'
+        report "$d" "$B"
+    fi
 
     d="$rt: --mode subid as the plain user: maps 0 $UID_U 1 and 1 $SUBU_START $SUBU_COUNT (runtime calls newuidmap), devpts keeps gid=5"
     if ! skip_if_no_userns "$d"; then

@@ -224,6 +224,32 @@ int main(void)
 	ok(same, "the real /proc/self: getrlimit() gives the hard limits /proc/self/limits shows, all 16");
 	ocirl_context_free(ctx);
 
+	/* /proc and /sys fully visible, or not (the kernel's "mount too revealing") */
+	{
+		static const char *const empty[] = { "/proc/sys/fs/binfmt_misc", NULL };
+		static const char host[] = "22 27 0:21 / /proc rw,nosuid - proc proc rw\n"
+					   "40 22 0:40 / /proc/sys/fs/binfmt_misc rw - autofs systemd-1 rw\n"
+					   "23 27 0:22 / /sys rw - sysfs sysfs rw\n";
+		static const char docker[] = "22 27 0:21 / /proc rw,nosuid - proc proc rw\n"
+					     "50 22 0:5 /null /proc/kcore rw - devtmpfs udev rw\n"
+					     "51 22 0:60 / /proc/acpi ro - tmpfs tmpfs ro\n";
+		static const char nested[] = "22 27 0:21 / /proc rw - proc proc rw\n"
+					     "60 22 0:21 / /proc rw - proc proc rw\n"
+					     "61 60 0:40 / /proc/sys/fs/binfmt_misc rw - autofs a rw\n"
+					     "62 22 0:5 /null /proc/cmdline rw - devtmpfs udev rw\n";
+		char where[256] = "";
+		ok(ocirl__mountinfo_masked(host, "/proc", "proc", empty, where, sizeof(where)) == 0,
+		   "a host's /proc with binfmt_misc on its empty folder: fully visible");
+		ok(ocirl__mountinfo_masked(docker, "/proc", "proc", empty, where, sizeof(where)) == 1 &&
+			   strcmp(where, "/proc/kcore") == 0,
+		   "Docker's masked /proc: not fully visible, the first mount over it named: %s", where);
+		ok(ocirl__mountinfo_masked(nested, "/proc", "proc", empty, where, sizeof(where)) == 0,
+		   "only the mounts on the last /proc count: a mount on the one it hides does not");
+		ok(ocirl__mountinfo_masked(host, "/sys", "proc", empty, where, sizeof(where)) == -1 &&
+			   ocirl__mountinfo_masked("", "/proc", "proc", empty, where, sizeof(where)) == -1,
+		   "no such mount at top: -1");
+	}
+
 	/* AppArmor: read from attr/apparmor/current; attr/ without apparmor/ is a
 	 * kernel without it; no attr/ at all (a made-up folder) tells nothing */
 	{

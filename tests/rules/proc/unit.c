@@ -53,6 +53,28 @@ int main(void)
 		 "proc: userns: the same caller, but the container's new user namespace owns neither: binds");
 	rt_ctx.maps = &rt_inherit;
 	rt_ctx.owns_pid = rt_ctx.owns_ipc = false;
+	/* a pid namespace of its own where the caller's /proc is not fully visible: refused */
+	rt_ctx.visible_known = true;
+	snprintf(rt_ctx.proc_masked, sizeof(rt_ctx.proc_masked), "/proc/kcore");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
+	rt_check_error(in,
+		       "error 2: mounts: the proc mount at /proc: the caller's /proc is not fully visible (a mount on "
+		       "/proc/kcore covers part of it, as in a container or a CI job), and the kernel then refuses a fresh "
+		       "procfs in a user namespace (\"mount too revealing\"; runc: \"error mounting \\\"proc\\\" to rootfs at "
+		       "\\\"/proc\\\": operation not permitted\"); unmask the caller's /proc where it runs (Docker --security-opt "
+		       "systempaths=unconfined, Podman --security-opt unmask=ALL, Kubernetes procMount: Unmasked), or remove "
+		       "the pid namespace to share the caller's",
+		       "proc: a fresh procfs where the caller's /proc is masked: refused, naming the outer fixes");
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "]},%s}", RT_PID_IPC_MOUNTS);
+	{
+		char *ex = NULL, *out = rt_convert(in, &ex);
+		ok(out && strstr(out, RT_HOST_BIND("/proc")), "proc: the caller's pid namespace, /proc masked: the bind, no "
+							       "refusal: %s", out ? out : "(null)");
+		free(out);
+		free(ex);
+	}
+	rt_ctx.proc_masked[0] = '\0';
+	rt_ctx.visible_known = false;
 	/* a pid namespace of its own: nothing to do */
 	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS ",{\"type\":\"pid\"},{\"type\":\"ipc\"}]},%s}", RT_PID_IPC_MOUNTS);
 	rt_check(in, in, "", "proc: new pid and ipc namespaces: the proc mount stays");

@@ -160,6 +160,24 @@ int main(void)
 			 "\"type\":\"sysfs\",\"source\":\"sysfs\"},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"uid=65536\"]}]}",
 			 "/t: dropped option uid=65537",
 			 "sys skipped: inherit: the sysfs mount stays, whoever owns the network namespace");
+	/* a network namespace of its own, but the caller's /sys not fully visible */
+	rt_ctx.maps = &rt_maps;
+	snprintf(in, sizeof(in), "{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "],%s},\"mounts\":[{\"destination\":\"/sys\","
+		 "\"type\":\"sysfs\",\"source\":\"sysfs\"}]}", RT_MAPS_JSON);
+	rt_ctx.visible_known = true;
+	rt_check(in, in, "", "sys: own network namespace, the caller's /sys fully visible: the sysfs stays");
+	snprintf(rt_ctx.sys_masked, sizeof(rt_ctx.sys_masked), "/sys/firmware");
+	snprintf(want, sizeof(want), "{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "],%s},\"mounts\":[" RT_SYSBIND "]}",
+		 RT_MAPS_JSON);
+	rt_check(in, want,
+		 "/sys: removed this sysfs mount: the caller's /sys is not fully visible (a mount on /sys/firmware covers "
+		 "part of it), and the kernel then refuses a fresh sysfs in a user namespace (\"mount too revealing\"), even "
+		 "with a network namespace of its own|/sys: added a recursive bind",
+		 "sys: own network namespace, the caller's /sys not fully visible (nested in a container): the bind");
+	rt_ctx.sys_masked[0] = '\0';
+	rt_ctx.visible_known = false;
+	rt_ctx.maps = &rt_inherit;
+
 	/* the bind as oci-rootless 0.1.0 (and runc spec --rootless) wrote it,
 	 * type "none": converted already, it stays as it is */
 	rt_ctx.maps = &rt_maps;
