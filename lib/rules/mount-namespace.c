@@ -10,7 +10,8 @@
  * container's mounts become its own: the caller does not see them, which is
  * the one thing the config asked for that no rootless container can have.
  * In mode inherit the runtime mounts as root of the caller's user namespace
- * and the config is left alone. A mount namespace joined by path stays.
+ * and the config is left alone. A mount namespace joined by path is refused
+ * in those modes: the new user namespace does not own it.
  */
 #include "rule.h"
 
@@ -18,6 +19,29 @@ static const ocirl_field reads[] = {
 	OCIRL_FIELDS_NAMESPACES,
 	{ NULL, 0, 0 },
 };
+
+/* A mount namespace joined by path is one the container's new user
+ * namespace does not own: nothing can be mounted there (runc "error
+ * preparing rootfs: mount /, flags: 0x84000: operation not permitted", crun
+ * "set propagation for `/`: Operation not permitted"). */
+static int check(ocirl_rule_env *e)
+{
+	ocirl_node *nss = rule_get(e->linux_, "namespaces");
+	for (size_t i = 0, n = ocirl__node_len(nss); i < n; i++) {
+		ocirl_node *ns = ocirl__node_at(nss, i);
+		const char *type = rule_get_str(ns, "type"), *path = rule_get_str(ns, "path");
+		if (!type || strcmp(type, "mount") != 0 || !path || !*path)
+			continue;
+		return ocirl__error_set(
+			e->err, OCIRL_ERROR_UNSUPPORTED, EPERM,
+			"linux.namespaces[%zu]: joins the mount namespace at \"%s\", which the container's new user "
+			"namespace does not own: it can mount nothing there (runc: \"error preparing rootfs: mount /, flags: "
+			"0x84000: operation not permitted\"); run the runtime as root in the user namespace that owns it, "
+			"with --mode inherit (the default there), or remove the path",
+			i, path);
+	}
+	return 0;
+}
 
 static int apply(ocirl_rule_env *e)
 {
@@ -48,9 +72,10 @@ static int apply(ocirl_rule_env *e)
 
 const ocirl_rule ocirl__rule_mount_namespace = {
 	.name = "mount-namespace",
-	.summary = "a config without a mount namespace gets one (not in mode inherit): a new user namespace cannot "
-		   "mount in the caller's",
+	.summary = "a config without a mount namespace gets one, and one joined by path is refused (not in mode "
+		   "inherit): a new user namespace cannot mount in the caller's",
 	.reads = reads,
+	.check = check,
 	.modes = OCIRL_RULE_MODE(OCIRL_MODE_USERNS) | OCIRL_RULE_MODE(OCIRL_MODE_SINGLE) |
 		 OCIRL_RULE_MODE(OCIRL_MODE_SUBID),
 	.apply = apply,

@@ -372,6 +372,12 @@ i=0
 while [ "$(readlink /proc/$JOINED_PID/ns/ipc)" = "$(readlink /proc/self/ns/ipc)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 readlink /proc/$JOINED_PID/ns/ipc > joined.ipcns
 jq --arg p "/proc/$JOINED_PID/ns/ipc" ".linux.namespaces |= map(if .type == \"ipc\" then {type: \"ipc\", path: \$p} else . end)" input.json > input.tmp && mv input.tmp input.json'
+JOIN_OWNED_MNT='unshare --mount sleep 60 &
+JOINED_PID=$!
+trap "kill $JOINED_PID 2> /dev/null" EXIT
+i=0
+while [ "$(readlink /proc/$JOINED_PID/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+jq --arg p "/proc/$JOINED_PID/ns/mnt" ".linux.namespaces |= map(if .type == \"mount\" then {type: \"mount\", path: \$p} else . end)" input.json > input.tmp && mv input.tmp input.json'
 # pre.sh of a case that joins a network namespace the caller makes (in its own
 # user namespace, as dockerd makes a container's for --network container:X):
 # a process in a new network namespace, its identity in joined.netns, its
@@ -992,6 +998,20 @@ for rt in $RUNTIMES; do
             expect_failed 'proc.*operation not permitted'
             report "$d" "$B"
         fi
+    fi
+
+    d="$rt: a mount namespace joined by path (unshare, --mode userns): refused (exit 4), the message names --mode inherit"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_MNT run_case unshare "$rt" default "" --mode userns
+        [ "$(rc_of convert)" = 4 ] || fail "conversion: expected exit 4, got $(rc_of convert)"
+        grep -q 'joins the mount namespace at .*--mode inherit' "$B/convert.err" 2> /dev/null || fail "the refusal does not name the way: $(head -c 300 "$B/convert.err" 2> /dev/null)"
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: the same converted with --skip mount-namespace: the runtime can mount nothing there"
+    if ! skip_if_no_userns "$d"; then
+        PRE=$JOIN_OWNED_MNT run_case unshare "$rt" default "" --mode userns --skip mount-namespace
+        expect_failed '[Oo]peration not permitted|[Pp]ermission denied'
+        report "$d" "$B"
     fi
 
     d="$rt: an ipc namespace joined by path that the caller's user namespace owns (unshare, default mode): the container is in it, with a fresh mqueue"

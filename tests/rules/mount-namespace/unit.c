@@ -21,9 +21,15 @@ int main(void)
 		     "mount-namespace: the change is tagged");
 	rt_check(LINUX("{\"type\":\"mount\"},{\"type\":\"pid\"}," RT_USERNS), LINUX("{\"type\":\"mount\"},{\"type\":\"pid\"}," RT_USERNS),
 		 "", "mount-namespace: a mount namespace already there: nothing changes");
-	rt_check(LINUX("{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS),
-		 LINUX("{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS), "",
-		 "mount-namespace: a mount namespace joined by path stays");
+	rt_check_error(LINUX("{\"type\":\"pid\"},{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS),
+		       "error 2: linux.namespaces[1]: joins the mount namespace at \"/proc/1/ns/mnt\", which the container's "
+		       "new user namespace does not own: it can mount nothing there (runc: \"error preparing rootfs: mount /, "
+		       "flags: 0x84000: operation not permitted\"); run the runtime as root in the user namespace that owns it, "
+		       "with --mode inherit (the default there), or remove the path",
+		       "mount-namespace: a mount namespace joined by path is refused, naming --mode inherit");
+	rt_check_skipped("mount-namespace", LINUX("{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS),
+			 LINUX("{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}," RT_USERNS), "",
+			 "mount-namespace skipped: not refused");
 	rt_check_skipped("mount-namespace", LINUX(RT_USERNS), LINUX(RT_USERNS), "",
 			 "mount-namespace skipped: no mount namespace is added");
 	{
@@ -36,6 +42,9 @@ int main(void)
 	}
 
 	rt_ctx.maps = &rt_inherit;
+	rt_check("{\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]}}",
+		 "{\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]}}", "",
+		 "mount-namespace: mode inherit: a mount namespace joined by path is the runtime's to join");
 	rt_check("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", "",
 		 "mount-namespace: mode inherit: the runtime mounts as root of the caller's user namespace; none is added");
 	rt_ctx.maps = &rt_maps;
