@@ -6,7 +6,7 @@
 # Run as root: tests/vm/run.sh. The programs under test reach the guest as
 # the package oci-rootless, built from this tree (scripts/build-deb.sh).
 # Environment:
-#   OCIRL_VM_TIMEOUT      seconds the guest may run (default 1200)
+#   OCIRL_VM_TIMEOUT      seconds the guest may run (default 1400)
 #   OCIRL_VM_E2E=0        skip the end-to-end suite in the guest
 #   OCIRL_VM_E2E_RUNTIMES runtimes of that suite (default "runc crun")
 #   OCIRL_VM_CONTEXTS, OCIRL_VM_RUNTIMES, OCIRL_VM_DRIVERS, OCIRL_VM_PATHS
@@ -48,7 +48,7 @@ chmod -R a+rX "$share"
 
 SECONDS=0
 booted=0
-"$HERE/boot.sh" "$img" "$share" "${OCIRL_VM_TIMEOUT:-1200}" 2> "$share/boot.err" && booted=1
+"$HERE/boot.sh" "$img" "$share" "${OCIRL_VM_TIMEOUT:-1400}" 2> "$share/boot.err" && booted=1
 sed 's/^/# /' "$share/boot.err"
 sed -n 's/^# /# guest: /p' "$share/out/main.log" 2> /dev/null
 echo "# VM booted, ran and stopped in $SECONDS s"
