@@ -722,9 +722,12 @@ for rt in $RUNTIMES; do
         fi
     done
 
-    d="$rt: nested as in a container (unshare with /proc/cmdline and /sys/firmware masked), default spec: refused (exit 4), the message names the outer fixes"
+    # The masks are locked for a container with a user namespace of its own
+    # (its mount namespace is copied into a less privileged one): --mode
+    # userns, as a runtime run by a user nested in a container has.
+    d="$rt: nested as in a container (unshare with /proc/cmdline and /sys/firmware masked), default spec, --mode userns: refused (exit 4), the message names the outer fixes"
     if ! skip_if_no_userns "$d"; then
-        run_case unshare-masked "$rt" default ""
+        run_case unshare-masked "$rt" default "" --mode userns
         [ "$(rc_of convert)" = 4 ] || fail "conversion: expected exit 4, got $(rc_of convert)"
         grep -q 'not fully visible (a mount on /proc/cmdline.*systempaths=unconfined' "$B/convert.err" 2> /dev/null || fail "the refusal does not name the mask and the fixes: $(head -c 400 "$B/convert.err" 2> /dev/null)"
         [ -f "$B/run.rc" ] && fail "the runtime ran"
@@ -732,7 +735,7 @@ for rt in $RUNTIMES; do
     fi
     d="$rt: negative control: the same converted with --skip proc: the kernel refuses the fresh /proc"
     if ! skip_if_no_userns "$d"; then
-        run_case unshare-masked "$rt" default "" --skip proc
+        run_case unshare-masked "$rt" default "" --mode userns --skip proc
         expect_failed 'proc.*[Oo]peration not permitted|[Oo]peration not permitted.*proc|mount.*proc'
         report "$d" "$B"
     fi
@@ -744,11 +747,14 @@ for rt in $RUNTIMES; do
         fi
         report "$d" "$B"
     fi
-    d="$rt: negative control: the same converted with --skip sys: the kernel refuses the fresh sysfs (mount too revealing)"
-    if ! skip_if_no_userns "$d"; then
-        run_case unshare-masked "$rt" nopid "" --mode userns --skip sys
-        expect_failed 'sys.*[Oo]peration not permitted|[Oo]peration not permitted|sysfs'
-        report "$d" "$B"
+    if [ "$rt" = runc ]; then
+        # crun 1.8 falls back to a bind of the host's /sys for a read-only sysfs
+        d="$rt: negative control: the same converted with --skip sys: the kernel refuses the fresh sysfs (mount too revealing)"
+        if ! skip_if_no_userns "$d"; then
+            run_case unshare-masked "$rt" nopid "" --mode userns --skip sys
+            expect_failed 'sys.*[Oo]peration not permitted|[Oo]peration not permitted|sysfs'
+            report "$d" "$B"
+        fi
     fi
 
     d="$rt: --mode subid as the plain user: maps 0 $UID_U 1 and 1 $SUBU_START $SUBU_COUNT (runtime calls newuidmap), devpts keeps gid=5"
