@@ -23,23 +23,6 @@ static bool nonempty(const ocirl_node *v)
 	return v && !(v->type == OCIRL_NODE_NULL) && !(v->type == OCIRL_NODE_ARRAY && ocirl__node_len(v) == 0);
 }
 
-/* Whether an option, or a comma-separated part of one, is opt. */
-static bool has_part(const ocirl_node *opts, const char *opt)
-{
-	size_t len = strlen(opt);
-	for (size_t i = 0, n = ocirl__node_len(opts); i < n; i++) {
-		const char *o = ocirl__node_str(ocirl__node_at(opts, i));
-		for (const char *p = o; p && *p;) {
-			const char *c = strchr(p, ',');
-			size_t l = c ? (size_t)(c - p) : strlen(p);
-			if (l == len && strncmp(p, opt, len) == 0)
-				return true;
-			p = c ? c + 1 : NULL;
-		}
-	}
-	return false;
-}
-
 static int check(ocirl_rule_env *e)
 {
 	ocirl_node *mounts = rule_get(e->config, "mounts");
@@ -47,8 +30,8 @@ static int check(ocirl_rule_env *e)
 		ocirl_node *m = ocirl__node_at(mounts, i);
 		const char *what = nonempty(rule_get(m, "uidMappings")) ? "uidMappings"
 				   : nonempty(rule_get(m, "gidMappings")) ? "gidMappings"
-				   : has_part(rule_get(m, "options"), "idmap") ? "the option idmap"
-				   : has_part(rule_get(m, "options"), "ridmap") ? "the option ridmap"
+				   : ocirl__rule_options_have_part(rule_get(m, "options"), "idmap") ? "the option idmap"
+				   : ocirl__rule_options_have_part(rule_get(m, "options"), "ridmap") ? "the option ridmap"
 											       : NULL;
 		if (!what)
 			continue;

@@ -31,9 +31,7 @@ static int apply(ocirl_rule_env *e)
 	for (size_t i = 0; i < ocirl__node_len(nss);) {
 		ocirl_node *ns = ocirl__node_at(nss, i);
 		const char *type = rule_get_str(ns, "type"), *path = rule_get_str(ns, "path");
-		const ocirl_ns_id *own = type && path && *path ? ocirl__rule_caller_ns(rule_facts(e, OCIRL_FACT_NS), type) : NULL;
-		ocirl_ns_id id = own && own->known ? ocirl__ns_id(path) : (ocirl_ns_id){ 0 };
-		if (!id.known || id.dev != own->dev || id.ino != own->ino) {
+		if (!type || !path || !*path || !ocirl__rule_path_is_callers(e, type, path)) {
 			i++;
 			continue;
 		}

@@ -170,6 +170,9 @@ bool ocirl__rule_uint(const ocirl_node *v, uint64_t max, uint64_t *out);
 
 /* Whether the string array opts holds opt. */
 bool ocirl__rule_options_have(const ocirl_node *opts, const char *opt);
+/* Whether an option of opts, or a comma-separated part of one, is opt (the
+ * kernel reads each part of mount data). */
+bool ocirl__rule_options_have_part(const ocirl_node *opts, const char *opt);
 /* Removes every opt from opts; true when there was one. */
 bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt);
 
@@ -208,6 +211,9 @@ int ocirl__rule_kernel_at_least(const ocirl_rule_env *e, unsigned major, unsigne
 /* The caller's own namespace of a config's type (in ctx's OCIRL_FACT_NS), or
  * NULL for a type without one here ("mount", "user", "time"). */
 const ocirl_ns_id *ocirl__rule_caller_ns(const ocirl_context *ctx, const char *type);
+/* Whether path names the caller's own namespace of that type (the same
+ * device and inode as PROC_SELF/ns/TYPE); false when either is unknown. */
+bool ocirl__rule_path_is_callers(const ocirl_rule_env *e, const char *type, const char *path);
 /* The same, with the path of the entry (NULL for NEW and for no entry). */
 ocirl_ns_kind ocirl__rule_namespace_path(const ocirl_rule_env *e, const char *type, const char **path);
 /* The one question of the rules that mount what a namespace shows (sys,

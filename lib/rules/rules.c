@@ -54,6 +54,19 @@ bool ocirl__rule_options_have(const ocirl_node *opts, const char *opt)
 	return false;
 }
 
+bool ocirl__rule_options_have_part(const ocirl_node *opts, const char *opt)
+{
+	size_t len = strlen(opt);
+	for (size_t j = 0, k = ocirl__node_len(opts); j < k; j++)
+		for (const char *p = ocirl__node_str(ocirl__node_at(opts, j)); p && *p;) {
+			size_t n = strcspn(p, ",");
+			if (n == len && memcmp(p, opt, len) == 0)
+				return true;
+			p += n + (p[n] == ',');
+		}
+	return false;
+}
+
 bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt)
 {
 	bool removed = false;
@@ -145,11 +158,16 @@ ocirl_ns_kind ocirl__rule_namespace_path(const ocirl_rule_env *e, const char *ty
 		if (!path || !*path)
 			return OCIRL_NS_NEW;
 		*out_path = path;
-		const ocirl_ns_id *caller = ocirl__rule_caller_ns(rule_facts(e, OCIRL_FACT_NS), type);
-		ocirl_ns_id id = caller && caller->known ? ocirl__ns_id(path) : (ocirl_ns_id){ 0 };
-		return id.known && id.dev == caller->dev && id.ino == caller->ino ? OCIRL_NS_CALLER : OCIRL_NS_OTHER;
+		return ocirl__rule_path_is_callers(e, type, path) ? OCIRL_NS_CALLER : OCIRL_NS_OTHER;
 	}
 	return OCIRL_NS_CALLER;
+}
+
+bool ocirl__rule_path_is_callers(const ocirl_rule_env *e, const char *type, const char *path)
+{
+	const ocirl_ns_id *caller = ocirl__rule_caller_ns(rule_facts(e, OCIRL_FACT_NS), type);
+	ocirl_ns_id id = caller && caller->known ? ocirl__ns_id(path) : (ocirl_ns_id){ 0 };
+	return id.known && id.dev == caller->dev && id.ino == caller->ino;
 }
 
 ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type)
