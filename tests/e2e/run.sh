@@ -148,6 +148,21 @@ jq '.mounts |= map(if .destination == "/dev/pts" then .options = ["nosuid", "noe
     "$S/default.json" > "$S/joined.json"
 # no network namespace and no mount at /sys or under it: no /sys to replace
 jq '.mounts |= map(select(.destination | test("^/sys(/|$)") | not))' "$S/nonet.json" > "$S/nosys.json"
+# an overlay mount at /data (as Podman's -v SRC:/data:O writes it, without
+# userxattr): a lower layer with a folder d, an upper and a work folder of
+# the test user's for each case (NAME: RUNTIME and pos or ctl)
+mkdir -p "$T/ovl/lower/d"
+echo lower > "$T/ovl/lower/d/file"
+for n in runc-pos runc-ctl crun-pos crun-ctl; do
+    mkdir -p "$T/ovl/$n/upper" "$T/ovl/$n/work"
+    jq --arg l "$T/ovl/lower" --arg u "$T/ovl/$n/upper" --arg w "$T/ovl/$n/work" \
+        '.mounts += [{"destination": "/data", "type": "overlay", "source": "overlay",
+                      "options": ["lowerdir=" + $l, "upperdir=" + $u, "workdir=" + $w]}]
+        | .process.args = ["/bin/sh", "-c", "echo == overlay; rm -rf /data/d 2>&1 && mkdir /data/d && echo new > /data/d/file && echo rmdir-ok; exec /bin/sh /report"]' \
+        "$S/default.json" > "$S/ovl-$n.json" || bail "jq failed writing $S/ovl-$n.json"
+done
+# the lower layer is the test user's too: an unmapped owner would deny the container's root
+chown -R "$E2E_USER:" "$T/ovl"
 for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl idmap dev; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
@@ -188,7 +203,7 @@ CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
 #   CONTEXT: unshare | unshare-net | unshare-capdrop | unshare-masked | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
-#   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns
+#   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns  | ovl-RUNTIME-pos | ovl-RUNTIME-ctl
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
 # Optional, as assignments before the call (PRE=... run_case ...):
 #   PRE       shell code the test user's shell runs on itself in the context,
@@ -673,6 +688,29 @@ for rt in $RUNTIMES; do
     if ! skip_if_no_userns "$d"; then
         run_case unshare "$rt" ipcsysctl '.linux.sysctl = ((.linux.sysctl // {}) + {"kernel.shmmax": "68719476736"})'
         expect_failed 'sysctl|shmmax|[Pp]ermission denied|not allowed'
+        report "$d" "$B"
+    fi
+
+    d="$rt: an overlay mount at /data (Podman's -v SRC:/data:O): overlay-mounts adds userxattr, and a folder of the lower layer can be removed and made again"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" "ovl-$rt-pos" ""
+        if expect_started; then
+            jq -e '.mounts[] | select(.destination == "/data") | .options | index("userxattr")' "$B/config.json" > /dev/null \
+                || fail "no userxattr: $(jq -c '.mounts[] | select(.destination == "/data")' "$B/config.json")"
+            [ "$(sect overlay)" = rmdir-ok ] || fail "in the container: $(sect overlay | head -3 | paste -sd' ')"
+            case $(mount_opts /data) in *,userxattr,*) ;; *) fail "/data is not mounted with userxattr: $(mount_line /data)" ;; esac
+        fi
+        report "$d" "$B"
+    fi
+    d="$rt: negative control: the same without userxattr: removing the lower layer's folder fails (Input/output error)"
+    if ! skip_if_no_userns "$d"; then
+        run_case unshare "$rt" "ovl-$rt-ctl" '.mounts |= map(if .destination == "/data" then .options -= ["userxattr"] else . end)'
+        if expect_started; then
+            case $(sect overlay) in
+            *"Input/output error"*) ;;
+            *) fail "rm in the container did not fail with EIO: $(sect overlay | head -3 | paste -sd' ')" ;;
+            esac
+        fi
         report "$d" "$B"
     fi
 

@@ -46,6 +46,9 @@
  *  - id-options: an option uid=N or gid=N may go; joined-id-options: the
  *    same for such a part of a comma-joined option ("mode=0700,uid=1000").
  *    These are not flags: every other option (or part) must stay.
+ *  - overlay-mounts: on an overlay mount, metacopy=on, redirect_dir=on and
+ *    redirect_dir=follow may go (whole or as parts), which the kernel refuses
+ *    in a user namespace; userxattr comes (options that come are no loss).
  *
  * No other mount may be added or removed.
  */
@@ -398,9 +401,18 @@ static bool id_part(const char *p, size_t n)
 struct lost_part {
 	const checker *w;
 	jo *out;
-	const char *p; /* the first part of the input's options missing from out's */
+	const char *type; /* the mount's */
+	const char *p;    /* the first part of the input's options missing from out's */
 	size_t n;
 };
+
+/* The options of an overlay mount overlay-mounts removes: the kernel refuses
+ * them in a user namespace. */
+static bool overlay_refused(const char *p, size_t n)
+{
+	return (n == 11 && memcmp(p, "metacopy=on", 11) == 0) || (n == 15 && memcmp(p, "redirect_dir=on", 15) == 0) ||
+	       (n == 19 && memcmp(p, "redirect_dir=follow", 19) == 0);
+}
 
 static bool part_lost(const char *p, size_t n, bool joined, void *arg)
 {
@@ -412,6 +424,8 @@ static bool part_lost(const char *p, size_t n, bool joined, void *arg)
 	if (each_part(s->out, part_is, &q))
 		return false;
 	if (id_part(p, n) && made(s->w, joined ? "joined-id-options" : "id-options"))
+		return false;
+	if (overlay_refused(p, n) && s->type && strcmp(s->type, "overlay") == 0 && made(s->w, "overlay-mounts"))
 		return false;
 	s->p = p;
 	s->n = n;
@@ -614,7 +628,7 @@ static int mount_kept(checker *w, const mount *old, const mount *now)
 	if (lost)
 		return violation(w, "mounts: %s (%s): option %s was dropped", old->dest, old->type ? old->type : "untyped",
 				 flag_name(first_bit(lost)));
-	struct lost_part s = { w, now->m, NULL, 0 };
+	struct lost_part s = { w, now->m, old->type, NULL, 0 };
 	if (each_part(old->m, part_lost, &s))
 		return violation(w, "mounts: %s (%s): option %.*s was removed", old->dest, old->type ? old->type : "untyped",
 				 (int)s.n, s.p);
@@ -694,7 +708,7 @@ static const struct {
 	{ "process.apparmorProfile", same_or_apparmor }, /* apparmor */
 	{ "process.selinuxLabel", same },
 	{ "linux.seccomp", same },
-	{ "mounts", mounts },                       /* sys, proc, ipc-mounts, locked-flags, id-options, joined-id-options */
+	{ "mounts", mounts },                       /* sys, proc, ipc-mounts, locked-flags, id-options, joined-id-options, overlay-mounts */
 };
 
 int ocirl_never_widens(jo *in, jo *out, const char *const *rules, size_t n_rules, char *why, size_t size)
