@@ -407,7 +407,9 @@ static char *user_manager_path(const char *path)
 	return NULL;
 }
 
-static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
+/* The caller's cgroup: whether it is a v2 one; with full, also what the
+ * cgroup drivers need (its parent, delegation, controllers, the user manager). */
+static void read_cgroup(ocirl_context *ctx, const char *cgroup_root, bool full)
 {
 	_cleanup_free_ char *text = read_fact(ctx->proc_self, "cgroup");
 	if (!text)
@@ -429,6 +431,8 @@ static void read_cgroup(ocirl_context *ctx, const char *cgroup_root)
 	if (!controllers_file || access(controllers_file, R_OK) < 0)
 		return; /* cgroup v2 is not mounted there */
 	ctx->cg_v2 = true;
+	if (!full)
+		return;
 
 	/* cgroupfs: the runtime creates the container's cgroup beside the
 	 * caller's, in its parent (the caller's own has processes, so no
@@ -685,8 +689,9 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 			}
 		}
 	}
-	if ((facts & OCIRL_FACT_CGROUP) && ctx->cgroups == OCIRL_CGROUPS_AUTO)
-		read_cgroup(ctx, ctx->cgroup_root);
+	/* cg_v2 for every --cgroups (the sys rule asks it), the rest for auto */
+	if (facts & OCIRL_FACT_CGROUP)
+		read_cgroup(ctx, ctx->cgroup_root, ctx->cgroups == OCIRL_CGROUPS_AUTO);
 }
 
 int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned facts, ocirl_error **err)

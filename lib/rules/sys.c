@@ -13,6 +13,13 @@
  * a fresh sysfs in a user namespace even with its own network namespace.
  * A config that mounts nothing there gets no bind: the host's /sys is shown
  * only in place of a mount that had to go.
+ * On cgroup v2 (the caller's cgroup is a v2 one, at the cgroup root) a
+ * mount of type cgroup or cgroup2 at /sys/fs/cgroup stays, moved after the
+ * bind, as Moby keeps it: cgroup2, unlike sysfs, needs no network namespace
+ * of the container's own. With a cgroup namespace of its own the runtime
+ * mounts the container's cgroup there (its own pids.max and memory.max);
+ * without one, runc and crun bind the host's /sys/fs/cgroup, read-only as
+ * the mount asks, which the bind of /sys would show anyway.
  */
 #include "rule.h"
 
@@ -70,6 +77,16 @@ static bool is_sys_bind(const ocirl_node *m)
 	return true;
 }
 
+/* Whether m is a cgroup mount at /sys/fs/cgroup that stays on cgroup v2. */
+static bool is_kept_cgroup(ocirl_rule_env *e, const ocirl_node *m)
+{
+	const char *t = rule_get_str(m, "type");
+	if (!t || (strcmp(t, "cgroup") != 0 && strcmp(t, "cgroup2") != 0))
+		return false;
+	_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
+	return dest && strcmp(dest, "/sys/fs/cgroup") == 0 && rule_facts(e, OCIRL_FACT_CGROUP)->cg_v2;
+}
+
 static int apply(ocirl_rule_env *e)
 {
 	char masked[512] = "";
@@ -116,6 +133,7 @@ static int apply(ocirl_rule_env *e)
 	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options, n_opts)))
 		return rule_nomem(e);
 	size_t under_sys = 0;
+	ocirl_node *kept_cgroup = NULL; /* the first cgroup mount that stays, after the bind */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
@@ -124,6 +142,10 @@ static int apply(ocirl_rule_env *e)
 		if (under != 1)
 			continue;
 		under_sys++;
+		if (!kept_cgroup && is_kept_cgroup(e, m)) {
+			kept_cgroup = m;
+			continue;
+		}
 		if (!made)
 			continue;
 		/* a new bind keeps the restrictive flags of the mounts exactly at /sys */
@@ -134,14 +156,15 @@ static int apply(ocirl_rule_env *e)
 	}
 	if (!under_sys)
 		return 0; /* nothing at /sys: nothing to replace */
-	if (ocirl__node_append(t, mounts, bind) < 0)
+	if (ocirl__node_append(t, mounts, bind) < 0 || (kept_cgroup && ocirl__node_append(t, mounts, kept_cgroup) < 0))
 		return rule_nomem(e);
 	if (old && ocirl__node_equal(old, mounts))
 		return 0;
 	/* Explain before replacing: the old mounts go with the old array. A bind
 	 * of /sys already there counts as moved only when a mount that stays
-	 * came after it. */
-	bool had_bind = false, moved = false;
+	 * came after it; the cgroup mount kept, only when it did not come
+	 * right after the bind. */
+	bool had_bind = false, moved = false, cgroup_moved = false;
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		if (mount_under_sys(m) != 1) {
@@ -150,6 +173,11 @@ static int apply(ocirl_rule_env *e)
 		}
 		if (!had_bind && ocirl__node_equal(m, bind)) {
 			had_bind = true;
+			cgroup_moved = kept_cgroup && (i + 1 >= n || ocirl__node_at(old, i + 1) != kept_cgroup);
+			continue;
+		}
+		if (m == kept_cgroup) {
+			cgroup_moved = cgroup_moved || !had_bind;
 			continue;
 		}
 		const char *type = rule_get_str(m, "type");
@@ -192,6 +220,13 @@ static int apply(ocirl_rule_env *e)
 	else if (moved)
 		r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, bind, NULL, "/sys",
 				       "moved the bind of the host's /sys to the end of mounts");
+	if (r == 0 && kept_cgroup && (!had_bind || cgroup_moved))
+		r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, kept_cgroup, NULL, rule_get_str(kept_cgroup, "destination"),
+				       "kept this %s mount, after the bind of /sys: on cgroup v2 it needs no network "
+				       "namespace of the container's own, unlike sysfs; with a cgroup namespace of its own "
+				       "the container sees its own cgroup there (pids.max, memory.max), without one runc "
+				       "and crun bind the host's /sys/fs/cgroup",
+				       rule_get_str(kept_cgroup, "type"));
 	if (r < 0)
 		return r;
 	if (ocirl__node_set(t, e->config, "mounts", mounts) < 0)
@@ -202,7 +237,8 @@ static int apply(ocirl_rule_env *e)
 const ocirl_rule ocirl__rule_sys = {
 	.name = "sys",
 	.summary = "without a network namespace of its own, the mounts at /sys become a bind of the host's /sys, "
-		   "read-only at its top (none is added where nothing was mounted)",
+		   "read-only (none is added where nothing was mounted); a cgroup mount at /sys/fs/cgroup stays after "
+		   "it on cgroup v2",
 	.reads = reads,
 	.apply = apply,
 };

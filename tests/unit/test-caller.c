@@ -178,7 +178,7 @@ int main(void)
 
 	o.cgroups = OCIRL_CGROUPS_DROP;
 	ctx = NULL;
-	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_delegated, "--cgroups drop reads no cgroup");
+	ok(ocirl_context_new(&ctx, &o, &err) == 0 && !ctx->cg_delegated && ctx->cg_v2, "--cgroups drop reads no more of the cgroup than its version");
 	ocirl_context_free(ctx);
 
 	/* cgroup v1: no 0:: line */

@@ -243,5 +243,37 @@ int main(void)
 	rt_ctx.kernel_known = false;
 	ns_child_stop(c);
 	rt_ctx.maps = &rt_maps;
+
+	/* cgroup v2: a cgroup mount at /sys/fs/cgroup stays, after the bind */
+#define CG_MOUNT(t) "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"" t "\",\"source\":\"cgroup\",\"options\":[\"nosuid\",\"ro\"]}"
+#define SYSFS "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\"]}"
+#define TMP "{\"destination\":\"/tmp\",\"type\":\"tmpfs\"}"
+#define CG_CONFIG(m) "{\"linux\":{\"namespaces\":[{\"type\":\"cgroup\"}," RT_USERNS "]," RT_MAPS_JSON "},\"mounts\":[" m "]}"
+#define CG_WHY "kept this cgroup mount, after the bind of /sys: on cgroup v2 it needs no network namespace of the container's own, unlike sysfs"
+	rt_ctx.cg_v2 = true;
+	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup") "," TMP), CG_CONFIG(TMP "," RT_SYSBIND "," CG_MOUNT("cgroup")),
+		 "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys|/sys/fs/cgroup: " CG_WHY
+		 "; with a cgroup namespace of its own the container sees its own cgroup there (pids.max, memory.max), "
+		 "without one runc and crun bind the host's /sys/fs/cgroup [sys]",
+		 "sys: cgroup v2, no network namespace: the cgroup mount stays, after the bind (and a mount after it)");
+	rt_check(CG_CONFIG(CG_MOUNT("cgroup2") "," SYSFS), CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup2")),
+		 "/sys: removed this sysfs mount|/sys: added a recursive bind|/sys/fs/cgroup: kept this cgroup2 mount, after the bind of /sys",
+		 "sys: cgroup v2: a cgroup2 mount before the sysfs one goes after the bind");
+	rt_check(CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")), CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")), "",
+		 "sys: cgroup v2: converted already (the bind, then the cgroup mount): no change");
+	rt_check(CG_CONFIG(CG_MOUNT("cgroup") "," RT_SYSBIND), CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")),
+		 "/sys/fs/cgroup: kept this cgroup mount, after the bind of /sys",
+		 "sys: cgroup v2: a bind there already, the cgroup mount before it: moved after it");
+	rt_check(CG_CONFIG(SYSFS ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"tmpfs\"}"),
+		 CG_CONFIG(RT_SYSBIND), "/sys: removed this sysfs mount|/sys/fs/cgroup: removed this tmpfs mount under /sys|/sys: added",
+		 "sys: cgroup v2: a tmpfs at /sys/fs/cgroup goes (only cgroup and cgroup2 stay)");
+	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup") ",{\"destination\":\"/sys/fs/cgroup/x\",\"type\":\"cgroup\"}"),
+		 CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")),
+		 "/sys: removed this sysfs mount|/sys/fs/cgroup/x: removed this cgroup mount under /sys|/sys: added|/sys/fs/cgroup: kept",
+		 "sys: cgroup v2: a cgroup mount below /sys/fs/cgroup goes");
+	rt_ctx.cg_v2 = false;
+	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup")), CG_CONFIG(RT_SYSBIND),
+		 "/sys: removed this sysfs mount|/sys/fs/cgroup: removed this cgroup mount under /sys|/sys: added",
+		 "sys: cgroup v1 (or not known): the cgroup mount goes with the rest");
 	return done_testing();
 }

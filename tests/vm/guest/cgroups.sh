@@ -82,6 +82,8 @@ run_case() {
     rel) jq --arg id "$id" '.linux.cgroupsPath = "ocirl-vm/" + $id' "$T/base.json" ;;
     abs) jq --arg id "$id" '.linux.cgroupsPath = "/ocirl-vm/" + $id' "$T/base.json" ;;
     slice) jq --arg id "$id" '.linux.cgroupsPath = "user.slice:ocirl:" + $id' "$T/base.json" ;;
+    # no network namespace (docker run --net=host): sys binds the host's /sys
+    hostnet) jq 'del(.linux.cgroupsPath) | .linux.namespaces |= map(select(.type != "network"))' "$T/base.json" ;;
     esac > "$D/config.json"
     cp "$D/config.json" "$D/input.json"
     chown -R "$U:" "$D"
@@ -179,6 +181,35 @@ for ctx in $CONTEXTS; do
         done
     done
 done
+# Without a network namespace of its own (docker run --net=host --pids-limit
+# 32) the container gets the host's /sys bound, and on cgroup v2 the cgroup
+# mount at /sys/fs/cgroup stays after the bind: with its own cgroup
+# namespace the container sees its own pids.max there. The control: the same
+# converted config without that mount (a runtime between the wrapper and the
+# real one removes it), where /sys/fs/cgroup is the host's root, which has
+# no pids.max.
+if [ -z "${OCIRL_VM_CONTEXTS:-}${OCIRL_VM_DRIVERS:-}${OCIRL_VM_PATHS:-}" ]; then
+    for rt in $RUNTIMES; do
+        run_case scope "$rt" cgroupfs hostnet auto
+        A=$D
+        check_auto "$A"
+        jq -e '[.mounts[] | .destination] as $d | ($d | index("/sys")) as $s | $s != null
+            and $d[$s + 1] == "/sys/fs/cgroup" and (.mounts[$s + 1].type == "cgroup")
+            and (.mounts[$s].type == "bind")' "$A/config.json" > /dev/null \
+            || fail "the converted config has no cgroup mount right after the bind of /sys: $(jq -c '[.mounts[] | [.destination, .type]]' "$A/config.json")"
+        [ "$(val "$A" pids.max)" = "$PIDS" ] || fail "the container sees pids.max $(val "$A" pids.max) at /sys/fs/cgroup, not $PIDS"
+        report "scope $rt cgroupfs, no network namespace (--net=host): /sys bound, the cgroup mount kept after it; the container sees its own pids.max $PIDS" "$A"
+
+        # shellcheck disable=SC2016 # the mutant's own variables
+        printf '#!/bin/sh\nc=$OCIRL_VM_BUNDLE/config.json\njq "del(.mounts[] | select(.destination == \\"/sys/fs/cgroup\\"))" "$c" > "$c.new" && cat "$c.new" > "$c"\nexec %s "$@"\n' "$rt" > "$T/$rt-nocgmount"
+        chmod 755 "$T/$rt-nocgmount"
+        MUTANT=$T/$rt-nocgmount run_case scope "$rt" cgroupfs hostnet auto
+        rc=$(cat "$D/rc" 2> /dev/null)
+        [ "$rc" = 0 ] || fail "control: the container did not start (exit $rc)"
+        [ "$(val "$D" pids.max)" = none ] || fail "control: without the cgroup mount the container still sees pids.max $(val "$D" pids.max)"
+        report "scope $rt cgroupfs, no network namespace, control: the cgroup mount removed, /sys/fs/cgroup is the host's root, without pids.max" "$D"
+    done
+fi
 # The suite catches a converter that claims a limit the container does not
 # get: a "runtime" between the wrapper and crun drops the cgroupsPath the
 # wrapper wrote (as the converter did before it knew crun creates no cgroup
