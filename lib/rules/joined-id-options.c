@@ -13,28 +13,24 @@ static const ocirl_field reads[] = {
 	{ NULL, 0, 0 },
 };
 
+/* An unmapped uid=N or gid=N part goes, named in dropped ("gid 5, uid 7"). */
+static bool unmapped_part(const char *p, size_t len, ocirl_buf *dropped, void *arg)
+{
+	const ocirl_mappings *maps = arg;
+	uint64_t id;
+	bool is_uid;
+	if (!ocirl__rule_id_option(p, len, &is_uid, &id) || rule_id_mapped(maps, is_uid, id))
+		return false;
+	ocirl__buf_printf(dropped, "%s%s %" PRIu64, dropped->len ? ", " : "", is_uid ? "uid" : "gid", id);
+	return true;
+}
+
 /* The option without its unmapped uid=/gid= parts into kept (the others as
  * written, empty ones too), and those parts' ids ("gid 5 is", "gid 5, uid 7
  * are") into dropped; false when every part is mapped. */
 static bool split_option(const ocirl_mappings *maps, const char *opt, ocirl_buf *kept, ocirl_buf *dropped)
 {
-	size_t n_kept = 0, n_dropped = 0;
-	for (const char *p = opt;;) {
-		size_t len = strcspn(p, ",");
-		uint64_t id;
-		bool is_uid;
-		if (ocirl__rule_id_option(p, len, &is_uid, &id) &&
-		    !rule_id_mapped(maps, is_uid, id)) {
-			ocirl__buf_printf(dropped, "%s%s %" PRIu64, n_dropped++ ? ", " : "", is_uid ? "uid" : "gid", id);
-		} else {
-			if (n_kept++)
-				ocirl__buf_addc(kept, ',');
-			ocirl__buf_add(kept, p, len);
-		}
-		if (!p[len])
-			break;
-		p += len + 1;
-	}
+	size_t n_dropped = ocirl__rule_option_split(opt, unmapped_part, (void *)maps, kept, dropped);
 	if (n_dropped)
 		ocirl__buf_adds(dropped, n_dropped == 1 ? " is" : " are");
 	return n_dropped > 0;

@@ -37,35 +37,16 @@ static const char why_refused[] =
 	"namespace (they trust trusted.* attributes): the mount fails (\"permission denied\"; with userxattr "
 	"\"invalid argument\")";
 
-static bool refused_part(const char *p, size_t n)
+/* A part the kernel refuses goes, named in dropped ("metacopy=on, redirect_dir=on"). */
+static bool refused_part(const char *p, size_t n, ocirl_buf *dropped, void *arg)
 {
 	static const char *const refused[] = { "metacopy=on", "redirect_dir=on", "redirect_dir=follow" };
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (strlen(refused[i]) == n && memcmp(p, refused[i], n) == 0)
+		if (strlen(refused[i]) == n && memcmp(p, refused[i], n) == 0) {
+			ocirl__buf_printf(dropped, "%s%.*s", dropped->len ? ", " : "", (int)n, p);
 			return true;
-	return false;
-}
-
-/* The option without its refused parts into kept (the others as written),
- * those parts into dropped ("metacopy=on, redirect_dir=on"); false when it
- * has none. */
-static bool split_option(const char *opt, ocirl_buf *kept, ocirl_buf *dropped)
-{
-	size_t n_kept = 0;
-	for (const char *p = opt;;) {
-		size_t len = strcspn(p, ",");
-		if (refused_part(p, len))
-			ocirl__buf_printf(dropped, "%s%.*s", dropped->len ? ", " : "", (int)len, p);
-		else {
-			if (n_kept++)
-				ocirl__buf_addc(kept, ',');
-			ocirl__buf_add(kept, p, len);
 		}
-		if (!p[len])
-			break;
-		p += len + 1;
-	}
-	return dropped->len > 0 || dropped->failed;
+	return false;
 }
 
 /* Removes the refused options and parts of one overlay mount's options. */
@@ -76,7 +57,7 @@ static int drop_refused(ocirl_rule_env *e, const ocirl_node *m, ocirl_node *opts
 		const char *opt = ocirl__node_str(ocirl__node_at(opts, j));
 		ocirl_buf kept = { 0 }, dropped = { 0 };
 		int r = 0;
-		if (!split_option(opt, &kept, &dropped))
+		if (!ocirl__rule_option_split(opt, refused_part, NULL, &kept, &dropped))
 			j++;
 		else if (kept.failed || dropped.failed)
 			r = rule_nomem(e);

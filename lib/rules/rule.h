@@ -173,6 +173,12 @@ bool ocirl__rule_options_have(const ocirl_node *opts, const char *opt);
 /* Whether an option of opts, or a comma-separated part of one, is opt (the
  * kernel reads each part of mount data). */
 bool ocirl__rule_options_have_part(const ocirl_node *opts, const char *opt);
+/* Splits the comma-joined option opt: the parts for which drop(p, n,
+ * dropped, arg) is true go (drop writes how it names them into dropped),
+ * the others are written into kept as they are, empty ones too, joined by
+ * commas. Returns how many parts went. */
+size_t ocirl__rule_option_split(const char *opt, bool (*drop)(const char *p, size_t n, ocirl_buf *dropped, void *arg),
+				void *arg, ocirl_buf *kept, ocirl_buf *dropped);
 /* Removes every opt from opts; true when there was one. */
 bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt);
 

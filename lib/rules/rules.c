@@ -67,6 +67,26 @@ bool ocirl__rule_options_have_part(const ocirl_node *opts, const char *opt)
 	return false;
 }
 
+size_t ocirl__rule_option_split(const char *opt, bool (*drop)(const char *p, size_t n, ocirl_buf *dropped, void *arg),
+				void *arg, ocirl_buf *kept, ocirl_buf *dropped)
+{
+	size_t n_kept = 0, n_dropped = 0;
+	for (const char *p = opt;;) {
+		size_t len = strcspn(p, ",");
+		if (drop(p, len, dropped, arg))
+			n_dropped++;
+		else {
+			if (n_kept++)
+				ocirl__buf_addc(kept, ',');
+			ocirl__buf_add(kept, p, len);
+		}
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return n_dropped;
+}
+
 bool ocirl__rule_options_remove(ocirl_node *opts, const char *opt)
 {
 	bool removed = false;
