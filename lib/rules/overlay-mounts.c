@@ -11,14 +11,16 @@
  * a user namespace it read none of the trusted ones anyway). containerd
  * and Moby add it for their own snapshots in a user namespace.
  * The options a user namespace cannot have go with it, each part of a
- * comma-joined option too: metacopy=on, redirect_dir=on and
- * redirect_dir=follow make the mount fail (EPERM without userxattr, EINVAL
- * with it: they trust trusted.* attributes, which only a mounter with
- * CAP_SYS_ADMIN in the initial user namespace may). On a kernel known to
+ * comma-joined option too: metacopy=on and redirect_dir=on, follow or off
+ * (off is follow on kernels built with OVERLAY_FS_REDIRECT_ALWAYS_FOLLOW,
+ * Debian's among them) make the mount fail (EPERM without userxattr, EINVAL
+ * with it, measured on 6.18: they trust trusted.* attributes, which only a
+ * mounter with CAP_SYS_ADMIN in the initial user namespace may); with
+ * userxattr the kernel uses redirect_dir=nofollow, which stays. On a kernel known to
  * be older than 5.11 nothing changes: overlay cannot be mounted in a user
  * namespace there at all, but where a distribution allows it (Ubuntu's
- * kernels before 5.11), which knows no userxattr. A mount without options
- * has no lowerdir and fails anyway: it is left as it is.
+ * kernels before 5.11), which knows no userxattr. A mount without an
+ * options array has no lowerdir and fails anyway: it is left as it is.
  */
 #include "rule.h"
 
@@ -33,20 +35,23 @@ static const char why_userxattr[] =
 	"keeps them as user.overlay.* (Linux 5.11 and later)";
 
 static const char why_refused[] =
-	"the kernel refuses metacopy=on, redirect_dir=on and redirect_dir=follow to an overlay mounted in a user "
-	"namespace (they trust trusted.* attributes): the mount fails (\"permission denied\"; with userxattr "
-	"\"invalid argument\")";
+	"the kernel refuses metacopy=on and a redirect_dir other than nofollow to an overlay mounted in a user "
+	"namespace (they trust trusted.* attributes; off is follow on most kernels): the mount fails (\"permission "
+	"denied\"; with userxattr \"invalid argument\")";
 
-/* A part the kernel refuses goes, named in dropped ("metacopy=on, redirect_dir=on"). */
+/* A part the kernel refuses goes, named in dropped ("metacopy=on,
+ * redirect_dir=off"): metacopy=on, and redirect_dir= but nofollow (off is
+ * follow on the kernels built with OVERLAY_FS_REDIRECT_ALWAYS_FOLLOW, as
+ * Debian's are; userxattr means nofollow). */
 static bool refused_part(const char *p, size_t n, ocirl_buf *dropped, void *arg)
 {
-	static const char *const refused[] = { "metacopy=on", "redirect_dir=on", "redirect_dir=follow" };
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (strlen(refused[i]) == n && memcmp(p, refused[i], n) == 0) {
-			ocirl__buf_printf(dropped, "%s%.*s", dropped->len ? ", " : "", (int)n, p);
-			return true;
-		}
-	return false;
+	static const char redirect[] = "redirect_dir=", nofollow[] = "redirect_dir=nofollow";
+	bool refused = (n == 11 && memcmp(p, "metacopy=on", 11) == 0) ||
+		       (n >= sizeof(redirect) - 1 && memcmp(p, redirect, sizeof(redirect) - 1) == 0 &&
+			!(n == sizeof(nofollow) - 1 && memcmp(p, nofollow, n) == 0));
+	if (refused)
+		ocirl__buf_printf(dropped, "%s%.*s", dropped->len ? ", " : "", (int)n, p);
+	return refused;
 }
 
 /* Removes the refused options and parts of one overlay mount's options. */

@@ -13,13 +13,14 @@
  * a fresh sysfs in a user namespace even with its own network namespace.
  * A config that mounts nothing there gets no bind: the host's /sys is shown
  * only in place of a mount that had to go.
- * On cgroup v2 (the caller's cgroup is a v2 one, at the cgroup root) a
+ * On cgroup v2 (the caller's cgroup is found in the cgroup v2 mount, by its
+ * cgroup.controllers) a
  * mount of type cgroup or cgroup2 at /sys/fs/cgroup stays, moved after the
  * bind, as Moby keeps it: cgroup2, unlike sysfs, needs no network namespace
  * of the container's own. With a cgroup namespace of its own the runtime
  * mounts the container's cgroup there (its own pids.max and memory.max);
  * without one, runc and crun bind the host's /sys/fs/cgroup, read-only as
- * the mount asks, which the bind of /sys would show anyway.
+ * with the mount's own flags, as the bind of /sys would show it anyway.
  */
 #include "rule.h"
 
@@ -77,14 +78,17 @@ static bool is_sys_bind(const ocirl_node *m)
 	return true;
 }
 
-/* Whether m is a cgroup mount at /sys/fs/cgroup that stays on cgroup v2. */
-static bool is_kept_cgroup(ocirl_rule_env *e, const ocirl_node *m)
+/* 1 when m is a cgroup mount at /sys/fs/cgroup that stays on cgroup v2, 0
+ * when not, -1 out of memory. */
+static int is_kept_cgroup(ocirl_rule_env *e, const ocirl_node *m)
 {
 	const char *t = rule_get_str(m, "type");
 	if (!t || (strcmp(t, "cgroup") != 0 && strcmp(t, "cgroup2") != 0))
-		return false;
+		return 0;
 	_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
-	return dest && strcmp(dest, "/sys/fs/cgroup") == 0 && rule_facts(e, OCIRL_FACT_CGROUP)->cg_v2;
+	if (!dest)
+		return -1;
+	return strcmp(dest, "/sys/fs/cgroup") == 0 && rule_facts(e, OCIRL_FACT_CGROUP)->cg_v2;
 }
 
 static int apply(ocirl_rule_env *e)
@@ -122,7 +126,9 @@ static int apply(ocirl_rule_env *e)
 	if (!mounts)
 		return rule_nomem(e);
 	/* A bind of /sys already there (from an earlier conversion, perhaps with
-	 * the locked flags locked-flags added) is kept as it is. */
+	 * the locked flags locked-flags added) is kept as it is, where it is:
+	 * later rules (devices) append mounts after it. A new one goes at the
+	 * end. The cgroup mount kept goes right after the bind. */
 	ocirl_node *bind = NULL;
 	for (size_t i = 0; i < n && !bind; i++)
 		if (is_sys_bind(ocirl__node_at(old, i)))
@@ -133,16 +139,19 @@ static int apply(ocirl_rule_env *e)
 	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options, n_opts)))
 		return rule_nomem(e);
 	size_t under_sys = 0;
-	ocirl_node *kept_cgroup = NULL; /* the first cgroup mount that stays, after the bind */
+	ocirl_node *kept_cgroup = NULL; /* the first cgroup mount that stays */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
-		if (under < 0 || (!under && ocirl__node_append(t, mounts, m) < 0))
+		if (under < 0)
 			return rule_nomem(e);
-		if (under != 1)
+		if (under != 1 || m == bind)
 			continue;
 		under_sys++;
-		if (!kept_cgroup && is_kept_cgroup(e, m)) {
+		int kept = kept_cgroup ? 0 : is_kept_cgroup(e, m);
+		if (kept < 0)
+			return rule_nomem(e);
+		if (kept) {
 			kept_cgroup = m;
 			continue;
 		}
@@ -155,31 +164,29 @@ static int apply(ocirl_rule_env *e)
 			return rule_nomem(e);
 	}
 	if (!under_sys)
-		return 0; /* nothing at /sys: nothing to replace */
-	if (ocirl__node_append(t, mounts, bind) < 0 || (kept_cgroup && ocirl__node_append(t, mounts, kept_cgroup) < 0))
+		return 0; /* nothing at /sys but the bind: nothing to replace */
+	bool cgroup_moved = false; /* the kept cgroup mount was not right after the bind */
+	for (size_t i = 0; i < n; i++) {
+		ocirl_node *m = ocirl__node_at(old, i);
+		int under = mount_under_sys(m);
+		if ((!under || m == bind) && ocirl__node_append(t, mounts, m) < 0)
+			return rule_nomem(e);
+		if (m == bind && kept_cgroup) {
+			if (ocirl__node_append(t, mounts, kept_cgroup) < 0)
+				return rule_nomem(e);
+			cgroup_moved = i + 1 >= n || ocirl__node_at(old, i + 1) != kept_cgroup;
+		}
+	}
+	if (made && (ocirl__node_append(t, mounts, bind) < 0 ||
+		     (kept_cgroup && ocirl__node_append(t, mounts, kept_cgroup) < 0)))
 		return rule_nomem(e);
 	if (old && ocirl__node_equal(old, mounts))
 		return 0;
-	/* Explain before replacing: the old mounts go with the old array. A bind
-	 * of /sys already there counts as moved only when a mount that stays
-	 * came after it; the cgroup mount kept, only when it did not come
-	 * right after the bind. */
-	bool had_bind = false, moved = false, cgroup_moved = false;
+	/* Explain before replacing: the old mounts go with the old array. */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
-		if (mount_under_sys(m) != 1) {
-			moved = moved || had_bind;
+		if (m == bind || m == kept_cgroup || mount_under_sys(m) != 1)
 			continue;
-		}
-		if (!had_bind && ocirl__node_equal(m, bind)) {
-			had_bind = true;
-			cgroup_moved = kept_cgroup && (i + 1 >= n || ocirl__node_at(old, i + 1) != kept_cgroup);
-			continue;
-		}
-		if (m == kept_cgroup) {
-			cgroup_moved = cgroup_moved || !had_bind;
-			continue;
-		}
 		const char *type = rule_get_str(m, "type");
 		_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
 		if (!dest)
@@ -196,7 +203,7 @@ static int apply(ocirl_rule_env *e)
 			return r;
 	}
 	int r = 0;
-	if (!had_bind) {
+	if (made) {
 		/* the flags kept from the mounts at /sys, after ours */
 		ocirl_buf kept = { 0 };
 		ocirl_node *o = rule_get(bind, "options");
@@ -217,16 +224,13 @@ static int apply(ocirl_rule_env *e)
 						     kept.len ? kept.data : "", reason);
 		free(kept.data);
 	}
-	else if (moved)
-		r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, bind, NULL, "/sys",
-				       "moved the bind of the host's /sys to the end of mounts");
-	if (r == 0 && kept_cgroup && (!had_bind || cgroup_moved))
+	if (r == 0 && kept_cgroup && (made || cgroup_moved))
 		r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, kept_cgroup, NULL, rule_get_str(kept_cgroup, "destination"),
-				       "kept this %s mount, after the bind of /sys: on cgroup v2 it needs no network "
-				       "namespace of the container's own, unlike sysfs; with a cgroup namespace of its own "
-				       "the container sees its own cgroup there (pids.max, memory.max), without one runc "
-				       "and crun bind the host's /sys/fs/cgroup",
-				       rule_get_str(kept_cgroup, "type"));
+				       "kept this %s mount, after the bind of /sys: on cgroup v2 it needs %s, unlike sysfs; "
+				       "with a cgroup namespace of its own the container sees its own cgroup there "
+				       "(pids.max, memory.max), without one runc and crun bind the host's /sys/fs/cgroup",
+				       rule_get_str(kept_cgroup, "type"),
+				       masked[0] ? "no fully visible /sys" : "no network namespace of the container's own");
 	if (r < 0)
 		return r;
 	if (ocirl__node_set(t, e->config, "mounts", mounts) < 0)

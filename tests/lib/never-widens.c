@@ -46,9 +46,9 @@
  *  - id-options: an option uid=N or gid=N may go; joined-id-options: the
  *    same for such a part of a comma-joined option ("mode=0700,uid=1000").
  *    These are not flags: every other option (or part) must stay.
- *  - overlay-mounts: on an overlay mount, metacopy=on, redirect_dir=on and
- *    redirect_dir=follow may go (whole or as parts), which the kernel refuses
- *    in a user namespace; userxattr comes (options that come are no loss).
+ *  - overlay-mounts: on an overlay mount, metacopy=on and redirect_dir= but
+ *    nofollow may go (whole or as parts), which the kernel refuses in a user
+ *    namespace; userxattr comes (options that come are no loss).
  *
  * No other mount may be added or removed.
  */
@@ -407,11 +407,11 @@ struct lost_part {
 };
 
 /* The options of an overlay mount overlay-mounts removes: the kernel refuses
- * them in a user namespace. */
+ * them in a user namespace (metacopy=on, redirect_dir= but nofollow). */
 static bool overlay_refused(const char *p, size_t n)
 {
-	return (n == 11 && memcmp(p, "metacopy=on", 11) == 0) || (n == 15 && memcmp(p, "redirect_dir=on", 15) == 0) ||
-	       (n == 19 && memcmp(p, "redirect_dir=follow", 19) == 0);
+	return (n == 11 && memcmp(p, "metacopy=on", 11) == 0) ||
+	       (n >= 13 && memcmp(p, "redirect_dir=", 13) == 0 && !(n == 21 && memcmp(p, "redirect_dir=nofollow", 21) == 0));
 }
 
 static bool part_lost(const char *p, size_t n, bool joined, void *arg)

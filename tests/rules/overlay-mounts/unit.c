@@ -7,7 +7,7 @@
 #define LOWER "\"lowerdir=/l1:/l2\",\"upperdir=/u\",\"workdir=/w\""
 #define OVL(opts) "{\"destination\":\"/data\",\"type\":\"overlay\",\"source\":\"overlay\",\"options\":[" opts "]}"
 #define MOUNTS(x) "{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "]," RT_MAPS_JSON "},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"}," x "]}"
-#define WHY_REFUSED "the kernel refuses metacopy=on, redirect_dir=on and redirect_dir=follow to an overlay mounted in a user namespace"
+#define WHY_REFUSED "the kernel refuses metacopy=on and a redirect_dir other than nofollow to an overlay mounted in a user namespace"
 
 int main(void)
 {
@@ -40,6 +40,14 @@ int main(void)
 		 "overlay mount became \"lowerdir=/l,upperdir=/u,workdir=/w,xino=on\" (redirect_dir=follow, metacopy=on "
 		 "removed): " WHY_REFUSED "|/data: added option \"userxattr\"",
 		 "overlay-mounts: refused parts of a comma-joined option go, the rest stays in order");
+	rt_check(MOUNTS(OVL(LOWER ",\"redirect_dir=off\"")), MOUNTS(OVL(LOWER ",\"userxattr\"")),
+		 "/data: removed option \"redirect_dir=off\" of this overlay mount: " WHY_REFUSED
+		 " (they trust trusted.* attributes; off is follow on most kernels)|/data: added option \"userxattr\"",
+		 "overlay-mounts: redirect_dir=off goes too (follow on Debian's kernels: refused)");
+	rt_check(MOUNTS(OVL("\"lowerdir=/l,redirect_dir=,redirect_dir=nofollowx\"")), MOUNTS(OVL("\"lowerdir=/l\",\"userxattr\"")),
+		 "/data: option \"lowerdir=/l,redirect_dir=,redirect_dir=nofollowx\" of this overlay mount became "
+		 "\"lowerdir=/l\" (redirect_dir=, redirect_dir=nofollowx removed)|/data: added option \"userxattr\"",
+		 "overlay-mounts: any other redirect_dir value goes (the kernel takes none of them with userxattr)");
 	rt_check(MOUNTS(OVL(LOWER ",\"redirect_dir=nofollow\",\"metacopy=off\"")),
 		 MOUNTS(OVL(LOWER ",\"redirect_dir=nofollow\",\"metacopy=off\",\"userxattr\"")),
 		 "/data: added option \"userxattr\"", "overlay-mounts: redirect_dir=nofollow and metacopy=off stay");
