@@ -163,7 +163,9 @@ for n in runc-pos runc-ctl crun-pos crun-ctl; do
 done
 # the lower layer is the test user's too: an unmapped owner would deny the container's root
 chown -R "$E2E_USER:" "$T/ovl"
-for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys hostns nomnt aa caps ipcsysctl idmap dev; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
+# no network namespace and no cgroup mount: /sys/fs/cgroup is the host's, through the /sys bind
+jq '.mounts |= map(select(.destination != "/sys/fs/cgroup"))' "$S/nonet.json" > "$S/nonetnocg.json"
+for f in oom oom0 rlimits nopid noipc gids locked nodiratime joined nosys nonetnocg hostns nomnt aa caps ipcsysctl idmap dev; do [ -s "$S/$f.json" ] || bail "jq failed writing $S/$f.json"; done
 mkdir "$T/b"
 chmod -R a+rX "$T"
 
@@ -176,6 +178,9 @@ RRO=$(uname -r | awk -F. '{ print ($1 > 5 || ($1 == 5 && $2 >= 12)) ? 1 : 0 }')
 # Linux 5.11 and later: overlay in a user namespace, and its userxattr option
 OVL_OK=$(uname -r | awk -F. '{ print ($1 > 5 || ($1 == 5 && $2 >= 11)) ? 1 : 0 }')
 HOST_CGROUP_MNT=$(awk '$2 == "/sys/fs/cgroup" && $4 ~ /(^|,)rw(,|$)/' /proc/self/mounts | head -1)
+# cgroup v2 (unified): sys keeps the spec's cgroup mount after the /sys bind
+CG_V2=0
+[ "$(stat -f -c %T /sys/fs/cgroup 2> /dev/null)" = cgroup2fs ] && CG_V2=1
 # the device of the last mount on DIR in our mount namespace (the one the cases copy), or ""
 host_dev() { awk -v d="$1" '$5 == d { dev = $3 } END { print dev }' /proc/self/mountinfo; }
 HOST_PROCDEV=$(host_dev /proc)
@@ -205,7 +210,7 @@ CASE=0
 # run_case CONTEXT RUNTIME INPUT EDIT CLI-ARGS...   (sets B, the case's folder)
 #   CONTEXT: unshare | unshare-net | unshare-capdrop | unshare-masked | rootlesskit | maps:UIDTRIPLETS:GIDTRIPLETS | plain
 #            (unshare-net: unshare --user --map-root-user --mount --net)
-#   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | hostns  | ovl-RUNTIME-pos | ovl-RUNTIME-ctl
+#   INPUT:   a spec in $S: default | nonet | limits | oom | oom0 | rlimits | nopid | noipc | gids | locked | nodiratime | joined | nosys | nonetnocg | hostns | ovl-RUNTIME-pos | ovl-RUNTIME-ctl
 #   CLI-ARGS: arguments of oci-rootless before the input file, or --raw
 # Optional, as assignments before the call (PRE=... run_case ...):
 #   PRE       shell code the test user's shell runs on itself in the context,
@@ -562,19 +567,37 @@ for rt in $RUNTIMES; do
         report "$d" "$B"
     fi
 
-    d="$rt: default spec without a network namespace (unshare): /sys is the bind of the host's /sys, read-only $([ "$RRO" = 1 ] && echo "throughout (rro: its submount /sys/fs/cgroup too)" || echo "at its top"), the host's interfaces show, and it starts"
+    d="$rt: default spec without a network namespace (unshare): /sys is the bind of the host's /sys, read-only $([ "$RRO" = 1 ] && echo "throughout (rro: its submount /sys/fs/cgroup too)" || echo "at its top"), the host's interfaces show, the cgroup mount $([ "$CG_V2" = 1 ] && echo "kept after it (cgroup v2)" || echo "gone (cgroup v1)"), and it starts"
     if ! skip_if_no_userns "$d"; then
         run_case unshare "$rt" nonet ""
         if expect_started; then
             expect_maps uid "$INH_U"; expect_host_sys_bind; expect_devpts_gid5 no
             if [ "$RRO" = 1 ] && [ -n "$HOST_CGROUP_MNT" ]; then expect_opts /sys/fs/cgroup ro; fi
+            # cgroup v2: the cgroup mount stays after the bind, the container's own cgroup2; v1: it goes
+            kept=$(jq '[.mounts[] | .destination] | (index("/sys") // -2) + 1 == index("/sys/fs/cgroup")' "$B/config.json")
+            if [ "$CG_V2" = 1 ]; then
+                [ "$kept" = true ] || fail "cgroup v2: the cgroup mount is not kept right after the bind of /sys"
+                [ "$(mount_line /sys/fs/cgroup | awk '{ print $3 }')" = cgroup2 ] \
+                    || fail "cgroup v2: /sys/fs/cgroup in the container is no cgroup2 mount: $(mount_line /sys/fs/cgroup)"
+            else
+                jq -e 'any(.mounts[]; .destination == "/sys/fs/cgroup") | not' "$B/config.json" > /dev/null \
+                    || fail "cgroup v1: the cgroup mount is kept"
+            fi
         fi
         report "$d" "$B"
     fi
     if [ "$RRO" = 1 ] && [ -n "$HOST_CGROUP_MNT" ]; then
-        d="$rt: negative control: the bind without rro (unshare): /sys/fs/cgroup under it is read-write, as the host's"
+        if [ "$CG_V2" = 1 ]; then
+            d="$rt: without a network namespace or a cgroup mount (unshare): /sys/fs/cgroup is the host's, read-only under the rro bind"
+            if ! skip_if_no_userns "$d"; then
+                run_case unshare "$rt" nonetnocg ""
+                if expect_started; then expect_host_sys_bind; expect_opts /sys/fs/cgroup ro; fi
+                report "$d" "$B"
+            fi
+        fi
+        d="$rt: negative control: the bind without rro (unshare, no cgroup mount): /sys/fs/cgroup under it is read-write, as the host's"
         if ! skip_if_no_userns "$d"; then
-            run_case unshare "$rt" nonet '.mounts |= map(if .destination == "/sys" then .options -= ["rro"] else . end)'
+            run_case unshare "$rt" nonetnocg '.mounts |= map(if .destination == "/sys" then .options -= ["rro"] else . end)'
             if expect_started; then
                 case $(mount_opts /sys/fs/cgroup) in *,rw,*) ;; *) fail "/sys/fs/cgroup: expected rw without rro, got '$(mount_line /sys/fs/cgroup)'" ;; esac
             fi
