@@ -138,7 +138,7 @@ static int apply(ocirl_rule_env *e)
 	size_t n_opts = N_BIND_OPTIONS + rro;
 	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options, n_opts)))
 		return rule_nomem(e);
-	size_t under_sys = 0;
+	size_t under_sys = 0; /* the mounts under /sys that go */
 	ocirl_node *kept_cgroup = NULL; /* the first cgroup mount that stays */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
@@ -147,7 +147,6 @@ static int apply(ocirl_rule_env *e)
 			return rule_nomem(e);
 		if (under != 1 || m == bind)
 			continue;
-		under_sys++;
 		int kept = kept_cgroup ? 0 : is_kept_cgroup(e, m);
 		if (kept < 0)
 			return rule_nomem(e);
@@ -155,6 +154,7 @@ static int apply(ocirl_rule_env *e)
 			kept_cgroup = m;
 			continue;
 		}
+		under_sys++;
 		if (!made)
 			continue;
 		/* a new bind keeps the restrictive flags of the mounts exactly at /sys */
@@ -163,8 +163,8 @@ static int apply(ocirl_rule_env *e)
 			      ocirl__rule_keep_restrictive(t, rule_get(bind, "options"), rule_get(m, "options")) < 0))
 			return rule_nomem(e);
 	}
-	if (!under_sys)
-		return 0; /* nothing at /sys but the bind: nothing to replace */
+	if (!under_sys && made)
+		return 0; /* nothing at /sys to replace (a cgroup mount that stays needs no bind) */
 	bool cgroup_moved = false; /* the kept cgroup mount was not right after the bind */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);

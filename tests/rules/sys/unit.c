@@ -278,6 +278,9 @@ int main(void)
 		 "sys: cgroup v2, /sys not fully visible: the cgroup mount stays, and says why");
 	rt_ctx.sys_masked[0] = '\0';
 	rt_ctx.visible_known = false;
+	rt_check(CG_CONFIG(TMP "," CG_MOUNT("cgroup")), CG_CONFIG(TMP "," CG_MOUNT("cgroup")), "",
+		 "sys: cgroup v2: a cgroup mount alone under /sys stays where it is, and no bind of /sys is added "
+		 "(found by the fuzzer: the bind was a widening)");
 	rt_ctx.cg_v2 = false;
 	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup")), CG_CONFIG(RT_SYSBIND),
 		 "/sys: removed this sysfs mount|/sys/fs/cgroup: removed this cgroup mount under /sys|/sys: added",
