@@ -13,13 +13,13 @@
  * a fresh sysfs in a user namespace even with its own network namespace.
  * A config that mounts nothing there gets no bind: the host's /sys is shown
  * only in place of a mount that had to go.
- * On cgroup v2 (the caller's cgroup is found in the cgroup v2 mount, by its
- * cgroup.controllers) a
- * mount of type cgroup or cgroup2 at /sys/fs/cgroup stays, moved after the
- * bind, as Moby keeps it: cgroup2, unlike sysfs, needs no network namespace
- * of the container's own. With a cgroup namespace of its own the runtime
- * mounts the container's cgroup there (its own pids.max and memory.max);
- * without one, runc and crun bind the host's /sys/fs/cgroup, read-only as
+ * On cgroup v2 (the caller's cgroup found in the cgroup v2 mount, by its
+ * cgroup.controllers) a mount of type cgroup or cgroup2 at /sys/fs/cgroup
+ * stays, right after the bind (alone, without one, when nothing else is
+ * mounted under /sys), as Moby keeps it: cgroup2, unlike sysfs, needs no
+ * network namespace of the container's own. With a cgroup namespace of its
+ * own the runtime mounts the container's cgroup there (its own pids.max and
+ * memory.max); without one, runc and crun bind the host's /sys/fs/cgroup
  * with the mount's own flags, as the bind of /sys would show it anyway.
  */
 #include "rule.h"
