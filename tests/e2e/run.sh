@@ -346,6 +346,11 @@ expect_failed() {
     grep -Eiq "$1" "$B/run.err" 2> /dev/null || fail "expected an error matching /$1/ from the runtime"
 }
 skip_if_no_userns() { [ -z "$NOUSERNS" ] || { skip "$1" "$NOUSERNS"; return 0; }; return 1; }
+# overlay in a user namespace needs Linux 5.11
+skip_if_no_overlay() {
+    [ "$OVL_OK" = 1 ] || { skip "$1" "Linux $(uname -r) mounts no overlay in a user namespace (5.11)"; return 0; }
+    skip_if_no_userns "$1"
+}
 
 UIDS="0 0 1|1 1 $SUBU_COUNT"
 GIDS="0 0 1|1 1 $SUBG_COUNT"
@@ -717,9 +722,7 @@ for rt in $RUNTIMES; do
     fi
 
     d="$rt: an overlay mount at /data (Podman's -v SRC:/data:O): overlay-mounts adds userxattr, and a folder of the lower layer can be removed and made again"
-    if [ "$OVL_OK" != 1 ]; then
-        skip "$d" "Linux $(uname -r) mounts no overlay in a user namespace (5.11)"
-    elif ! skip_if_no_userns "$d"; then
+    if ! skip_if_no_overlay "$d"; then
         run_case unshare "$rt" "ovl-$rt-pos" ""
         if expect_started; then
             jq -e '.mounts[] | select(.destination == "/data") | .options | index("userxattr")' "$B/config.json" > /dev/null \
@@ -730,9 +733,7 @@ for rt in $RUNTIMES; do
         report "$d" "$B"
     fi
     d="$rt: negative control: the same without userxattr: removing the lower layer's folder fails (Input/output error)"
-    if [ "$OVL_OK" != 1 ]; then
-        skip "$d" "Linux $(uname -r) mounts no overlay in a user namespace (5.11)"
-    elif ! skip_if_no_userns "$d"; then
+    if ! skip_if_no_overlay "$d"; then
         run_case unshare "$rt" "ovl-$rt-ctl" '.mounts |= map(if .destination == "/data" then .options -= ["userxattr"] else . end)'
         if expect_started; then
             case $(sect overlay) in
