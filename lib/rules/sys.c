@@ -15,8 +15,8 @@
  * only in place of a mount that had to go.
  * On cgroup v2 (the caller's cgroup found in the cgroup v2 mount, by its
  * cgroup.controllers) a mount of type cgroup or cgroup2 at /sys/fs/cgroup
- * stays, right after the bind (alone, without one, when nothing else is
- * mounted under /sys), as Moby keeps it: cgroup2, unlike sysfs, needs no
+ * stays, right after the bind and an empty read-only tmpfs under it (alone,
+ * without either, when nothing else is mounted under /sys), as Moby keeps it: cgroup2, unlike sysfs, needs no
  * network namespace of the container's own. With a cgroup namespace of its
  * own the runtime mounts the container's cgroup there (its own pids.max and
  * memory.max); without one, runc and crun bind the host's /sys/fs/cgroup
@@ -35,6 +35,10 @@ static const ocirl_field reads[] = {
  * first five make a bind this rule recognises as its own. */
 static const char *const bind_options[] = { "rbind", "nosuid", "noexec", "nodev", "ro", "rro" };
 #define N_BIND_OPTIONS 5
+
+/* The tmpfs under a cgroup mount kept after the bind: empty, read-only. */
+static const char *const shim_options[] = { "nosuid", "noexec", "nodev", "mode=755", "ro" };
+#define N_SHIM_OPTIONS 5
 
 /* 1 when the mount's cleaned destination is /sys or under it, 0 when not, -1
  * out of memory. An absolute destination that is already clean (no empty, "."
@@ -138,22 +142,34 @@ static int apply(ocirl_rule_env *e)
 	size_t n_opts = N_BIND_OPTIONS + rro;
 	if (made && !(bind = ocirl__rule_bind_mount(t, "/sys", "bind", bind_options, n_opts)))
 		return rule_nomem(e);
+	/* The cgroup mount that stays (the first), and under it a read-only
+	 * tmpfs: the bind brings the host's cgroup2 mount to /sys/fs/cgroup, and
+	 * the kernel refuses the same file system twice on one mount point
+	 * (EBUSY; runc then hides /sys/fs/cgroup under an empty tmpfs, crun puts
+	 * a tmpfs between itself). One there already, right before it, is ours. */
+	ocirl_node *kept_cgroup = NULL, *shim = NULL, *own_shim = NULL;
+	for (size_t i = 0; i < n && !kept_cgroup; i++) {
+		ocirl_node *m = ocirl__node_at(old, i);
+		int kept = m == bind ? 0 : is_kept_cgroup(e, m);
+		if (kept < 0)
+			return rule_nomem(e);
+		if (kept) {
+			kept_cgroup = m;
+			if (!(shim = ocirl__rule_bind_mount(t, "/sys/fs/cgroup", "tmpfs", shim_options, N_SHIM_OPTIONS)) ||
+			    ocirl__node_set(t, shim, "source", ocirl__node_new_string(t, "tmpfs")) < 0)
+				return rule_nomem(e);
+			if (i > 0 && ocirl__node_equal(ocirl__node_at(old, i - 1), shim))
+				own_shim = shim = ocirl__node_at(old, i - 1);
+		}
+	}
 	size_t under_sys = 0; /* the mounts under /sys that go */
-	ocirl_node *kept_cgroup = NULL; /* the first cgroup mount that stays */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
 		if (under < 0)
 			return rule_nomem(e);
-		if (under != 1 || m == bind)
+		if (under != 1 || m == bind || m == kept_cgroup || m == own_shim)
 			continue;
-		int kept = kept_cgroup ? 0 : is_kept_cgroup(e, m);
-		if (kept < 0)
-			return rule_nomem(e);
-		if (kept) {
-			kept_cgroup = m;
-			continue;
-		}
 		under_sys++;
 		if (!made)
 			continue;
@@ -165,27 +181,30 @@ static int apply(ocirl_rule_env *e)
 	}
 	if (!under_sys && made)
 		return 0; /* nothing at /sys to replace (a cgroup mount that stays needs no bind) */
-	bool cgroup_moved = false; /* the kept cgroup mount was not right after the bind */
+	/* whether the kept cgroup mount and its tmpfs were not right after the bind */
+	bool cgroup_moved = false;
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
 		int under = mount_under_sys(m);
 		if ((!under || m == bind) && ocirl__node_append(t, mounts, m) < 0)
 			return rule_nomem(e);
 		if (m == bind && kept_cgroup) {
-			if (ocirl__node_append(t, mounts, kept_cgroup) < 0)
+			if (ocirl__node_append(t, mounts, shim) < 0 || ocirl__node_append(t, mounts, kept_cgroup) < 0)
 				return rule_nomem(e);
-			cgroup_moved = i + 1 >= n || ocirl__node_at(old, i + 1) != kept_cgroup;
+			cgroup_moved = !own_shim || i + 2 >= n || ocirl__node_at(old, i + 1) != own_shim ||
+				       ocirl__node_at(old, i + 2) != kept_cgroup;
 		}
 	}
 	if (made && (ocirl__node_append(t, mounts, bind) < 0 ||
-		     (kept_cgroup && ocirl__node_append(t, mounts, kept_cgroup) < 0)))
+		     (kept_cgroup && (ocirl__node_append(t, mounts, shim) < 0 ||
+				      ocirl__node_append(t, mounts, kept_cgroup) < 0))))
 		return rule_nomem(e);
 	if (old && ocirl__node_equal(old, mounts))
 		return 0;
 	/* Explain before replacing: the old mounts go with the old array. */
 	for (size_t i = 0; i < n; i++) {
 		ocirl_node *m = ocirl__node_at(old, i);
-		if (m == bind || m == kept_cgroup || mount_under_sys(m) != 1)
+		if (m == bind || m == kept_cgroup || m == own_shim || mount_under_sys(m) != 1)
 			continue;
 		const char *type = rule_get_str(m, "type");
 		_cleanup_free_ char *dest = ocirl__rule_mount_destination(m);
@@ -224,6 +243,12 @@ static int apply(ocirl_rule_env *e)
 						     kept.len ? kept.data : "", reason);
 		free(kept.data);
 	}
+	if (r == 0 && kept_cgroup && !own_shim)
+		r = ocirl__rule_change(e, OCIRL_CHANGE_ADDED, shim, NULL, "/sys/fs/cgroup",
+				       "added a read-only tmpfs at /sys/fs/cgroup, under the cgroup mount kept: the bind of "
+				       "/sys brings the host's cgroup2 mount there, and the kernel refuses the same file "
+				       "system twice on one mount point (runc: EBUSY, after which it hides /sys/fs/cgroup "
+				       "under an empty tmpfs)");
 	if (r == 0 && kept_cgroup && (made || cgroup_moved))
 		r = ocirl__rule_change(e, OCIRL_CHANGE_CHANGED, kept_cgroup, NULL, rule_get_str(kept_cgroup, "destination"),
 				       "kept this %s mount, after the bind of /sys: on cgroup v2 it needs %s, unlike sysfs; "

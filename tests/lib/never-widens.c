@@ -28,7 +28,10 @@
  *    host's /sys is added (type bind, or none as 0.1.0 wrote it, source /sys, at least rbind, nosuid,
  *    noexec, nodev, ro). The bind must keep the restrictive flags of the
  *    mounts that were exactly at /sys but the atime ones; those under /sys
- *    are not compared (the host's own mounts show through the bind).
+ *    are not compared (the host's own mounts show through the bind). A cgroup
+ *    mount at /sys/fs/cgroup may stay (cgroup v2), and a read-only tmpfs may
+ *    come right before it (under it: the kernel refuses cgroup2 on the
+ *    cgroup2 mount the bind brings there).
  *  - proc: the proc mount at /proc becomes, in its place, a bind of the
  *    host's /proc (type bind, source /proc, at least rbind, nosuid, noexec,
  *    nodev); ipc-mounts: the same for the mqueue mount at /dev/mqueue and the
@@ -600,6 +603,13 @@ static int replace(checker *w, size_t r, mount *a, size_t na, mount *b, size_t n
 		}
 		if (replaced)
 			bind->taken = true; /* added for them (when not kept from the input) */
+		/* and under a cgroup mount kept after it, an empty read-only tmpfs (the
+		 * kernel refuses cgroup2 on the bind's own cgroup2 mount) */
+		for (size_t j = 0; bind && j + 1 < nb; j++)
+			if (!b[j].taken && same_str(b[j].clean, "/sys/fs/cgroup") && same_str(b[j].type, "tmpfs") &&
+			    (b[j].flags & RO) && same_str(b[j + 1].clean, "/sys/fs/cgroup") && b[j + 1].type &&
+			    (same_str(b[j + 1].type, "cgroup") || same_str(b[j + 1].type, "cgroup2")))
+				b[j].taken = true;
 		return 0;
 	}
 	size_t j = 0;

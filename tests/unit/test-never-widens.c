@@ -224,6 +224,13 @@ static void test_mounts(void)
 	      "mounts: /sys (sysfs): the bind of the host's /sys in its place (sys) lost option nosymfollow",
 	      "sys: the bind drops a flag of the /sys mount");
 	check(MOUNTS(SYS_BIND, PTS), MOUNTS(PTS, SYS_BIND), "sys", NULL, "sys: its bind moved to the end");
+#define CG_SHIM M("/sys/fs/cgroup", "tmpfs", "tmpfs", "\"nosuid\",\"noexec\",\"nodev\",\"mode=755\",\"ro\"")
+	check(MOUNTS(SYS, CGROUP), MOUNTS(SYS_BIND, CG_SHIM, CGROUP), "sys", NULL,
+	      "sys: cgroup v2: the cgroup mount kept after the bind, a read-only tmpfs under it");
+	check(MOUNTS(SYS, CGROUP), MOUNTS(SYS_BIND, M("/sys/fs/cgroup", "tmpfs", "tmpfs", "\"mode=755\""), CGROUP),
+	      "sys", "mounts: /sys/fs/cgroup (tmpfs) was added", "sys: a writable tmpfs under the cgroup mount is a widening");
+	check(MOUNTS(PTS, SYS, CGROUP), MOUNTS(PTS, SYS_BIND, CG_SHIM), "sys", "mounts: /sys/fs/cgroup (tmpfs) was added",
+	      "sys: the tmpfs without a cgroup mount above it");
 	/* proc */
 	check(MOUNTS(PROC, PTS), MOUNTS(HOST_BIND("/proc"), PTS), "ipc-mounts", "mounts: /proc (proc) was removed",
 	      "/proc replaced without the rule");

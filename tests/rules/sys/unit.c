@@ -246,34 +246,42 @@ int main(void)
 #define SYSFS "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\"]}"
 #define TMP "{\"destination\":\"/tmp\",\"type\":\"tmpfs\"}"
 #define CG_CONFIG(m) "{\"linux\":{\"namespaces\":[{\"type\":\"cgroup\"}," RT_USERNS "]," RT_MAPS_JSON "},\"mounts\":[" m "]}"
+#define SHIM "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=755\",\"ro\"]}"
+#define SHIM_WHY "/sys/fs/cgroup: added a read-only tmpfs at /sys/fs/cgroup, under the cgroup mount kept: the bind of /sys brings the host's cgroup2 mount there, and the kernel refuses the same file system twice on one mount point"
 #define CG_WHY "kept this cgroup mount, after the bind of /sys: on cgroup v2 it needs no network namespace of the container's own, unlike sysfs"
 	rt_ctx.cg_v2 = true;
-	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup") "," TMP), CG_CONFIG(TMP "," RT_SYSBIND "," CG_MOUNT("cgroup")),
-		 "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys|/sys/fs/cgroup: " CG_WHY
+	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup") "," TMP), CG_CONFIG(TMP "," RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup")),
+		 "/sys: removed this sysfs mount|/sys: added a recursive bind of the host's /sys|" SHIM_WHY "|/sys/fs/cgroup: " CG_WHY
 		 "; with a cgroup namespace of its own the container sees its own cgroup there (pids.max, memory.max), "
 		 "without one runc and crun bind the host's /sys/fs/cgroup [sys]",
 		 "sys: cgroup v2, no network namespace: the cgroup mount stays, after the bind (and a mount after it)");
-	rt_check(CG_CONFIG(CG_MOUNT("cgroup2") "," SYSFS), CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup2")),
-		 "/sys: removed this sysfs mount|/sys: added a recursive bind|/sys/fs/cgroup: kept this cgroup2 mount, after the bind of /sys",
+	rt_check(CG_CONFIG(CG_MOUNT("cgroup2") "," SYSFS), CG_CONFIG(RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup2")),
+		 "/sys: removed this sysfs mount|/sys: added a recursive bind|" SHIM_WHY "|/sys/fs/cgroup: kept this cgroup2 mount, after the bind of /sys",
 		 "sys: cgroup v2: a cgroup2 mount before the sysfs one goes after the bind");
-	rt_check(CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")), CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")), "",
-		 "sys: cgroup v2: converted already (the bind, then the cgroup mount): no change");
-	rt_check(CG_CONFIG(CG_MOUNT("cgroup") "," RT_SYSBIND), CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")),
-		 "/sys/fs/cgroup: kept this cgroup mount, after the bind of /sys",
-		 "sys: cgroup v2: a bind there already, the cgroup mount before it: moved after it");
+	rt_check(CG_CONFIG(RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup")), CG_CONFIG(RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup")), "",
+		 "sys: cgroup v2: converted already (the bind, the tmpfs, the cgroup mount): no change");
+	rt_check(CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")), CG_CONFIG(RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup")),
+		 SHIM_WHY "|/sys/fs/cgroup: kept this cgroup mount, after the bind of /sys",
+		 "sys: cgroup v2: the bind and the cgroup mount without the tmpfs between them (the kernel's EBUSY): it comes");
+	rt_check(CG_CONFIG(CG_MOUNT("cgroup") "," RT_SYSBIND), CG_CONFIG(RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup")),
+		 SHIM_WHY "|/sys/fs/cgroup: kept this cgroup mount, after the bind of /sys",
+		 "sys: cgroup v2: a bind there already, the cgroup mount before it: moved after it, on the tmpfs");
+	rt_check(CG_CONFIG(SHIM "," RT_SYSBIND), CG_CONFIG(RT_SYSBIND),
+		 "/sys/fs/cgroup: removed this tmpfs mount under /sys",
+		 "sys: cgroup v2: the tmpfs without a cgroup mount is no one's: it goes");
 	rt_check(CG_CONFIG(SYSFS ",{\"destination\":\"/sys/fs/cgroup\",\"type\":\"tmpfs\"}"),
 		 CG_CONFIG(RT_SYSBIND), "/sys: removed this sysfs mount|/sys/fs/cgroup: removed this tmpfs mount under /sys|/sys: added",
 		 "sys: cgroup v2: a tmpfs at /sys/fs/cgroup goes (only cgroup and cgroup2 stay)");
 	rt_check(CG_CONFIG(SYSFS "," CG_MOUNT("cgroup") ",{\"destination\":\"/sys/fs/cgroup/x\",\"type\":\"cgroup\"}"),
-		 CG_CONFIG(RT_SYSBIND "," CG_MOUNT("cgroup")),
-		 "/sys: removed this sysfs mount|/sys/fs/cgroup/x: removed this cgroup mount under /sys|/sys: added|/sys/fs/cgroup: kept",
+		 CG_CONFIG(RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup")),
+		 "/sys: removed this sysfs mount|/sys/fs/cgroup/x: removed this cgroup mount under /sys|/sys: added|" SHIM_WHY "|/sys/fs/cgroup: kept",
 		 "sys: cgroup v2: a cgroup mount below /sys/fs/cgroup goes");
 	/* nested: a network namespace of its own, but /sys not fully visible */
 	rt_ctx.visible_known = true;
 	snprintf(rt_ctx.sys_masked, sizeof(rt_ctx.sys_masked), "/sys/firmware");
 	rt_check("{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "]," RT_MAPS_JSON "},\"mounts\":[" SYSFS "," CG_MOUNT("cgroup") "]}",
-		 "{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "]," RT_MAPS_JSON "},\"mounts\":[" RT_SYSBIND "," CG_MOUNT("cgroup") "]}",
-		 "/sys: removed this sysfs mount: the caller's /sys is not fully visible|/sys: added|/sys/fs/cgroup: kept this "
+		 "{\"linux\":{\"namespaces\":[" RT_NETNS "," RT_USERNS "]," RT_MAPS_JSON "},\"mounts\":[" RT_SYSBIND "," SHIM "," CG_MOUNT("cgroup") "]}",
+		 "/sys: removed this sysfs mount: the caller's /sys is not fully visible|/sys: added|" SHIM_WHY "|/sys/fs/cgroup: kept this "
 		 "cgroup mount, after the bind of /sys: on cgroup v2 it needs no fully visible /sys, unlike sysfs",
 		 "sys: cgroup v2, /sys not fully visible: the cgroup mount stays, and says why");
 	rt_ctx.sys_masked[0] = '\0';

@@ -193,10 +193,10 @@ if [ -z "${OCIRL_VM_CONTEXTS:-}${OCIRL_VM_DRIVERS:-}${OCIRL_VM_PATHS:-}" ]; then
         run_case scope "$rt" cgroupfs hostnet auto
         A=$D
         check_auto "$A"
-        jq -e '[.mounts[] | .destination] as $d | ($d | index("/sys")) as $s | $s != null
-            and $d[$s + 1] == "/sys/fs/cgroup" and (.mounts[$s + 1].type == "cgroup")
-            and (.mounts[$s].type == "bind")' "$A/config.json" > /dev/null \
-            || fail "the converted config has no cgroup mount right after the bind of /sys: $(jq -c '[.mounts[] | [.destination, .type]]' "$A/config.json")"
+        jq -e '[.mounts[] | [.destination, .type]] | index([["/sys", "bind"]]) as $s | $s != null
+            and .[$s + 1] == ["/sys/fs/cgroup", "tmpfs"] and .[$s + 2] == ["/sys/fs/cgroup", "cgroup"]' \
+            "$A/config.json" > /dev/null \
+            || fail "the converted config has no tmpfs and cgroup mount right after the bind of /sys: $(jq -c '[.mounts[] | [.destination, .type]]' "$A/config.json")"
         [ "$(val "$A" pids.max)" = "$PIDS" ] || fail "the container sees pids.max $(val "$A" pids.max) at /sys/fs/cgroup, not $PIDS"
         report "scope $rt cgroupfs, no network namespace (--net=host): /sys bound, the cgroup mount kept after it; the container sees its own pids.max $PIDS" "$A"
 
