@@ -18,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "internal.h"
@@ -323,7 +324,7 @@ static void read_apparmor(ocirl_context *ctx)
 		ctx->aa_known = errno == ENOENT && attr && stat(attr, &st) == 0 && S_ISDIR(st.st_mode);
 		return;
 	}
-	if (strcmp(ctx->proc_self, "/proc/self") == 0)
+	if (ocirl__context_is_self(ctx))
 		ctx->aa_profiles = read_fact("/sys/kernel/security/apparmor", "profiles");
 }
 
@@ -486,7 +487,7 @@ static bool write_oom(int fd, long v)
 
 bool ocirl__oom_lowest(const ocirl_context *ctx, int64_t v, int *out)
 {
-	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0 || v > 1000)
+	if (!ocirl__context_is_self(ctx) || v > 1000)
 		return false;
 	if (v < -1000)
 		v = -1000;
@@ -542,7 +543,7 @@ int ocirl__aa_applies(const ocirl_context *ctx, const char *name)
 		return 1;
 	if (ctx->aa_profiles)
 		return aa_listed(ctx->aa_profiles, name);
-	if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0)
+	if (!ocirl__context_is_self(ctx))
 		return -1;
 	char cmd[512];
 	int len = snprintf(cmd, sizeof(cmd), "exec %s", name);
@@ -569,6 +570,11 @@ int ocirl__aa_applies(const ocirl_context *ctx, const char *name)
 	if (!WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status) == 0 ? 1 : WEXITSTATUS(status) == 1 ? 0 : -1;
+}
+
+bool ocirl__context_is_self(const ocirl_context *ctx)
+{
+	return ctx->proc_self && strcmp(ctx->proc_self, "/proc/self") == 0;
 }
 
 int ocirl__random(void *buf, size_t n)
@@ -622,7 +628,7 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 			}
 		}
 	}
-	if ((facts & OCIRL_FACT_LIMITS) && strcmp(ctx->proc_self, "/proc/self") == 0) {
+	if ((facts & OCIRL_FACT_LIMITS) && ocirl__context_is_self(ctx)) {
 		/* our own: getrlimit() tells the same as /proc/self/limits, cheaper */
 		for (int i = 0; i < OCIRL_N_RLIMITS; i++) {
 			struct rlimit rl;
@@ -689,6 +695,10 @@ void ocirl__context_load(ocirl_context *ctx, unsigned facts)
 			}
 		}
 	}
+	struct utsname u;
+	if ((facts & OCIRL_FACT_KERNEL) && ocirl__context_is_self(ctx) && uname(&u) == 0 &&
+	    sscanf(u.release, "%u.%u", &ctx->kernel_major, &ctx->kernel_minor) == 2)
+		ctx->kernel_known = true;
 	/* cg_v2 for every --cgroups (the sys rule asks it), the rest for auto */
 	if (facts & OCIRL_FACT_CGROUP)
 		read_cgroup(ctx, ctx->cgroup_root, ctx->cgroups == OCIRL_CGROUPS_AUTO);

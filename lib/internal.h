@@ -160,8 +160,8 @@ struct ocirl_context {
 	bool visible_known;
 	char proc_masked[256], sys_masked[256];
 
-	/* The kernel's version, when set (tests); else the rules ask uname()
-	 * for the real /proc/self only. */
+	/* The kernel's version (uname(), for the real /proc/self only: a
+	 * made-up PROC_SELF describes another machine). */
 	bool kernel_known;
 	unsigned kernel_major, kernel_minor;
 
@@ -196,7 +196,8 @@ enum {
 	OCIRL_FACT_APPARMOR = 1 << 6,  /* aa_known, aa_enabled, aa_profiles */
 	OCIRL_FACT_CAPBND = 1 << 7,    /* capbnd_known, capbnd */
 	OCIRL_FACT_VISIBLE = 1 << 8,   /* visible_known, proc_masked, sys_masked */
-	OCIRL_FACT_ALL = (1 << 9) - 1,
+	OCIRL_FACT_KERNEL = 1 << 9,    /* kernel_known, kernel_major, kernel_minor */
+	OCIRL_FACT_ALL = (1 << 10) - 1,
 };
 
 /* A context with the given facts read; the others are read by
@@ -205,6 +206,10 @@ int ocirl__context_new(ocirl_context **out, const ocirl_options *opts, unsigned 
 /* Reads the facts not read yet. Changes ctx: a context made with fewer than
  * all facts must not be shared between threads. */
 void ocirl__context_load(ocirl_context *ctx, unsigned facts);
+/* Whether ctx reads this process's own /proc/self: only then may the facts
+ * come from the process itself (getrlimit, uname, securityfs) and the
+ * kernel be asked by trying (oom_score_adj, AppArmor). */
+bool ocirl__context_is_self(const ocirl_context *ctx);
 
 /* "RLIMIT_NOFILE" -> its index in ctx->hard, or -1. */
 int ocirl__rlimit_index(const char *type);

@@ -210,9 +210,8 @@ typedef enum {
 	OCIRL_NS_OTHER,  /* a path naming another one (or one that cannot be compared) */
 } ocirl_ns_kind;
 ocirl_ns_kind ocirl__rule_namespace(const ocirl_rule_env *e, const char *type);
-/* Whether the kernel is at least major.minor: 1 yes, 0 no, -1 unknown. From
- * ctx's kernel_* when set (tests), else uname() for the real /proc/self
- * only (a made-up PROC_SELF describes another machine). */
+/* Whether the kernel is at least major.minor: 1 yes, 0 no, -1 unknown (the
+ * fact OCIRL_FACT_KERNEL: uname() for the real /proc/self only). */
 int ocirl__rule_kernel_at_least(const ocirl_rule_env *e, unsigned major, unsigned minor);
 /* The caller's own namespace of a config's type (in ctx's OCIRL_FACT_NS), or
  * NULL for a type without one here ("mount", "user", "time"). */

@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "rule.h"
 
@@ -135,18 +134,10 @@ int ocirl__rule_drop_keys(ocirl_rule_env *e, ocirl_node *obj, bool (*drop)(const
 
 int ocirl__rule_kernel_at_least(const ocirl_rule_env *e, unsigned major, unsigned minor)
 {
-	const ocirl_context *ctx = e->ctx;
-	unsigned ma, mi;
-	if (ctx->kernel_known) {
-		ma = ctx->kernel_major;
-		mi = ctx->kernel_minor;
-	} else {
-		struct utsname u;
-		if (!ctx->proc_self || strcmp(ctx->proc_self, "/proc/self") != 0 || uname(&u) < 0 ||
-		    sscanf(u.release, "%u.%u", &ma, &mi) != 2)
-			return -1;
-	}
-	return ma > major || (ma == major && mi >= minor);
+	const ocirl_context *ctx = rule_facts(e, OCIRL_FACT_KERNEL);
+	if (!ctx->kernel_known)
+		return -1;
+	return ctx->kernel_major > major || (ctx->kernel_major == major && ctx->kernel_minor >= minor);
 }
 
 /* The caller's own namespace of a config's type, or NULL for another type. */
