@@ -295,8 +295,8 @@ docker_cases() { # RUNTIME
         stop_dockerd
         return
     fi
-    jq -e --slurpfile s "$T/$rt/snippet.json" '.runtimes["oci-rootless"] == $s[0].runtimes["oci-rootless"]' \
-        "$T/$rt/home/.config/docker/daemon.json" > /dev/null || fail "daemon.json lacks the docs' runtimes entry"
+    jq -e --arg p "$UBIN" '.runtimes["oci-rootless"].path == $p' \
+        "$T/$rt/home/.config/docker/daemon.json" > /dev/null || fail "daemon.json (the docs' snippet pasted) lacks the runtimes entry oci-rootless with path $UBIN"
     dk info --format '{{json .Runtimes}}' > "$T/$rt/runtimes.json" 2>&1
     jq -e --arg p "$UBIN" '.["oci-rootless"].path == $p' "$T/$rt/runtimes.json" > /dev/null 2>&1 \
         || fail "docker info does not list the runtime oci-rootless with path $UBIN: $(oneline "$T/$rt/runtimes.json")"
